@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# What the wrapper adds over the raw Helm command, on the local control plane:
+# `history` and `upgrade` (same chart, same values, both waiting and rolling back
+# on failure), for Helm 3 and Helm 4. Runs alternate raw / wrapper / plugin so
+# drift affects all alike; the figure is the difference of the medians.
+#
+#   bench/release-overhead.sh [RUNS]     (default 11; needs npm run build,
+#                                         scripts/tools.sh and a cluster that
+#                                         scripts/cluster.sh up can start)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUNS="${1:-11}"
+BIN="$ROOT/.tools/bin"
+WORK="$(mktemp -d)"
+export KUBECONFIG="$ROOT/.tools/cluster/kubeconfig"
+export HELM_PLUGINS="$WORK/plugins" HELM_CONFIG_HOME="$WORK/config" HELM_CACHE_HOME="$WORK/cache" HELM_DATA_HOME="$WORK/data"
+NAMESPACES=()
+trap 'rm -rf "$WORK"; [ ${#NAMESPACES[@]} -eq 0 ] || "$BIN/kubectl" delete ns --wait=false "${NAMESPACES[@]}" >/dev/null 2>&1 || true' EXIT
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# ms CMD...: wall time of CMD in milliseconds; CMD must succeed.
+ms() {
+  local t0 t1
+  t0=$(date +%s%N)
+  "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; return 1; }
+  t1=$(date +%s%N)
+  echo $(((t1 - t0) / 1000000))
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
+
+bash "$ROOT/scripts/cluster.sh" up >/dev/null
+cp -R "$ROOT/test/fixtures/hello" "$WORK/hello"
+(cd "$WORK/hello" && node "$ROOT/bin/run.js" create hello >/dev/null)
+CHART="$WORK/hello/charts/hello"
+echo '{}' >"$WORK/values.yaml"
+"$BIN/helm4" plugin install "$ROOT" >/dev/null
+
+printf '| Helm | command | raw helm (ms) | node bin/run.js (ms) | helm goservice (ms) | added by the wrapper (ms) | added via helm plugin (ms) |\n'
+printf '|---|---|---:|---:|---:|---:|---:|\n'
+for major in 3 4; do
+  helm="$BIN/helm$major"
+  ns="bench-helm$major-$$"
+  NAMESPACES+=("$ns")
+  "$BIN/kubectl" create namespace "$ns" >/dev/null
+  wrap() { (cd "$WORK/hello" && HELM_BIN="$helm" HELM_NAMESPACE="$ns" node "$ROOT/bin/run.js" "$@"); }
+  plug() { (cd "$WORK/hello" && "$helm" goservice "$@" -n "$ns"); }
+  atomic=--atomic wait=--wait
+  [ "$major" = 4 ] && atomic=--rollback-on-failure wait=--wait=watcher
+  wrap upgrade hello --timeout 2m >/dev/null
+  for cmd in history upgrade; do
+    if [ "$cmd" = history ]; then
+      raw=("$helm" history hello -n "$ns" -o json); args=(history hello --json)
+    else
+      raw=("$helm" upgrade hello "$CHART" --install -n "$ns" -f "$WORK/values.yaml" --timeout 2m -o json "$wait" "$atomic"); args=(upgrade hello --timeout 2m)
+    fi
+    : >"$WORK/raw"; : >"$WORK/wrap"; : >"$WORK/plug"
+    log "helm$major $cmd: $RUNS runs each"
+    for _ in $(seq "$RUNS"); do
+      ms "${raw[@]}" >>"$WORK/raw"
+      ms wrap "${args[@]}" >>"$WORK/wrap"
+      ms plug "${args[@]}" >>"$WORK/plug"
+    done
+    r=$(median <"$WORK/raw"); w=$(median <"$WORK/wrap"); p=$(median <"$WORK/plug")
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$("$helm" version --short)" "$cmd" "$r" "$w" "$p" $((w - r)) $((p - r))
+  done
+done

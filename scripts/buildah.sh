@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install buildah (and what the image build tests use) from Debian's packages when
+# missing, then print its version. CI calls this once in its setup step.
+set -euo pipefail
+
+need=()
+command -v buildah >/dev/null || need+=(buildah)
+command -v busybox >/dev/null || need+=(busybox-static)
+[ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
+[ -d /usr/share/zoneinfo ] || need+=(tzdata)
+
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${need[@]}"
+fi
+
+buildah --version

@@ -1,0 +1,22 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command';
+import { jsonFlag } from '../flags';
+import { helmClient, helmFlags } from '../helm/flags';
+import { formatHistory, history } from '../release/history';
+
+export default class History extends BaseCommand {
+  static summary = 'Show the revisions of a release, marking the live one';
+  static examples = ['<%= config.bin %> history hello', '<%= config.bin %> history hello --max 5 --json'];
+  static args = { release: Args.string({ required: true, description: 'release name' }) };
+  static flags = {
+    max: Flags.integer({ min: 1, description: 'show at most this many of the newest revisions' }),
+    ...helmFlags,
+    ...jsonFlag,
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(History);
+    const r = await history(helmClient(flags), args.release, flags.max);
+    this.log(flags.json ? JSON.stringify(r, null, 2) : formatHistory(r));
+  }
+}

@@ -1,0 +1,114 @@
+import { posix, resolve } from 'node:path';
+import { UsageError, ValidationError, ValidationIssue } from '../errors';
+import { builderGoVersion, compareGoVersions, detectModule } from '../gomod/detect';
+import { GoModule, Runtime } from '../model';
+import { Assets, loadAssets } from '../render/assets';
+import { render, ServiceModel } from '../render/render';
+import { schemaDefaults } from '../schema/walk';
+import { loadValuesFiles, mergeValues, parseSet } from '../values/merge';
+import { valuesIssues } from '../values/validate';
+import { applyFiles, FileReport } from '../write/apply';
+import { FlagValue, toValuesLayer } from './value-flags';
+import { NodeTerm } from './node-terms';
+
+export interface CreateOptions {
+  name: string;
+  dir: string; // the Go module root
+  chartDir?: string; // relative to dir; default charts/NAME
+  main?: string;
+  goVersion?: string; // builder image tag override
+  runtime: Runtime;
+  versionVariable?: string;
+  appVersion: string;
+  chartVersion: string;
+  flagValues: FlagValue[];
+  nodeRequired: NodeTerm[];
+  nodePreferred: (NodeTerm & { weight: number })[];
+  valuesFiles: string[];
+  set: string[];
+  chartOnly: boolean;
+  dockerfileOnly: boolean;
+  force: boolean;
+  dryRun: boolean;
+}
+
+export interface CreateResult {
+  dir: string;
+  chartDir: string;
+  module: GoModule;
+  files: FileReport[];
+  dryRun: boolean;
+}
+
+const UID = 65532; // distroless "nonroot"; the chart's securityContext and the Dockerfile's USER
+
+/** Detect, merge, validate, render, write: nothing is written unless all pass. */
+export function createService(o: CreateOptions, assets: Assets = loadAssets()): CreateResult {
+  const { module, chartDir, files } = planService(o, assets);
+  const report = applyFiles(resolve(o.dir), files, { force: o.force, dryRun: o.dryRun });
+  return { dir: resolve(o.dir), chartDir, module, files: report, dryRun: o.dryRun };
+}
+
+/** Everything but the writing: the files `create` would produce. */
+export function planService(o: CreateOptions, assets: Assets = loadAssets()) {
+  if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(o.name)) {
+    throw new UsageError('NAME', `"${o.name}" is not a valid chart name`, 'use lowercase letters, digits and "-" (at most 53 characters), e.g. orders-api');
+  }
+  const module = detectModule(o.dir, o.main);
+  const chartDir = posix.normalize((o.chartDir ?? `charts/${o.name}`).replace(/\\/g, '/'));
+  const values = chartValues(o, module, assets);
+  const model: ServiceModel = {
+    name: o.name,
+    modulePath: module.modulePath,
+    chartDir,
+    chartVersion: o.chartVersion,
+    appVersion: o.appVersion,
+    description: `A Helm chart for the Go service ${module.modulePath}`,
+    values,
+    chart: !o.dockerfileOnly,
+    dockerfile: o.chartOnly
+      ? undefined
+      : {
+          builderImage: `golang:${o.goVersion ?? builderGoVersion(module)}`,
+          runtime: o.runtime,
+          mainPackage: module.mainPackage,
+          binaryName: o.name,
+          port: values.containerPort,
+          uid: values.securityContext?.runAsUser ?? UID,
+          vendored: module.vendored,
+          hasGoSum: module.hasGoSum,
+          versionVariable: o.versionVariable,
+          chartDir,
+        },
+  };
+  return { module, chartDir, files: render(model, assets) };
+}
+
+/** Schema defaults < what the module implies < flags < -f files < --set, then validated. */
+function chartValues(o: CreateOptions, module: GoModule, assets: Assets): Record<string, any> {
+  const detected = {
+    image: { repository: o.name },
+    goRuntime: { maxProcsFromCpuLimit: compareGoVersions(module.goVersion, '1.25') < 0 },
+  };
+  const nodeAffinity = {
+    ...(o.nodeRequired.length ? { required: o.nodeRequired } : {}),
+    ...(o.nodePreferred.length ? { preferred: o.nodePreferred } : {}),
+  };
+  const values = mergeValues(
+    schemaDefaults(assets.schema),
+    detected,
+    toValuesLayer(o.flagValues),
+    Object.keys(nodeAffinity).length ? { nodeAffinity } : {},
+    ...loadValuesFiles(o.valuesFiles),
+    parseSet(o.set),
+  );
+  const issues = valuesIssues(values, assets.schema).map((i) => withFlag(i, o.flagValues));
+  if (issues.length) throw new ValidationError(issues);
+  return values;
+}
+
+/** Names the flag that set a failing key, so the user knows what to change. */
+function withFlag(issue: ValidationIssue, flags: FlagValue[]): ValidationIssue {
+  const f = flags.find((x) => x.path === issue.path);
+  return f ? { ...issue, path: `${issue.path} (${f.flag})` } : issue;
+}

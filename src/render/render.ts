@@ -1,0 +1,55 @@
+import { posix } from 'node:path';
+import type { DockerfileOptions } from '../model';
+import { Assets } from './assets';
+import { renderDockerfile } from './dockerfile';
+import { valueRows } from './values-table';
+import { renderValuesYaml } from './values-yaml';
+
+/** Everything a `create` renders, decided before rendering. */
+export interface ServiceModel {
+  name: string;
+  modulePath: string;
+  chartDir: string; // relative to the module root, posix separators
+  chartVersion: string;
+  appVersion: string;
+  description: string;
+  values: Record<string, any>; // the chart's final default values
+  dockerfile?: DockerfileOptions; // absent with --chart-only
+  chart: boolean; // false with --dockerfile-only
+}
+
+/** Generated file names inside a chart, named once. */
+export const CHART_FILES = {
+  chartYaml: 'Chart.yaml',
+  values: 'values.yaml',
+  schema: 'values.schema.json',
+  readme: 'README.md',
+} as const;
+
+/** Pure: model + assets -> relative path -> content. No disk, clock or env. */
+export function render(model: ServiceModel, assets: Assets): Map<string, string> {
+  const files = new Map<string, string>();
+  if (model.chart) {
+    for (const [path, content] of renderChart(model, assets)) files.set(posix.join(model.chartDir, path), content);
+  }
+  if (model.dockerfile) for (const [path, content] of renderDockerfile(model.dockerfile)) files.set(path, content);
+  return files;
+}
+
+function renderChart(model: ServiceModel, assets: Assets): Map<string, string> {
+  const files = new Map(assets.chartFiles);
+  files.set(CHART_FILES.chartYaml, assets.chartYaml(model));
+  const header = ` Default values for ${model.name}. Every key is described by values.schema.json,\n which Helm checks on lint, template, install and upgrade.`;
+  files.set(CHART_FILES.values, renderValuesYaml(model.values, assets.schema, header));
+  files.set(CHART_FILES.schema, assets.schemaText);
+  files.set(
+    CHART_FILES.readme,
+    assets.readme({
+      ...model,
+      imageRepository: model.values.image?.repository ?? '',
+      containerPort: model.values.containerPort ?? '',
+      rows: valueRows(assets.schema, model.values),
+    }),
+  );
+  return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,143 @@
+// Values the chart must reject or accept, shared by the CLI's validation tests and
+// the real-Helm tests. `values` is merged over the chart defaults the Helm way
+// (objects merge, arrays and scalars replace, null deletes). `path` is the key path
+// the error must name (list indexes as [0]); `by` says which layer catches it:
+// the JSON Schema, or a cross-field rule (src/values/rules.ts, goservice.validate).
+
+export interface ValuesCase {
+  name: string;
+  values: Record<string, unknown>;
+}
+
+export interface BadValuesCase extends ValuesCase {
+  path: string;
+  by: 'schema' | 'rule';
+}
+
+const requiredTerm = (term: Record<string, unknown>) => ({ nodeAffinity: { required: [term] } });
+const preferredTerm = (term: Record<string, unknown>) => ({ nodeAffinity: { preferred: [term] } });
+const ssd = { key: 'disktype', operator: 'In', values: ['ssd'] };
+
+export const BAD_VALUES: BadValuesCase[] = [
+  // unknown keys (typos)
+  { name: 'unknown top-level key', values: { replicacount: 3 }, path: 'replicacount', by: 'schema' },
+  { name: 'unknown image key', values: { image: { tagg: '1.0.0' } }, path: 'image.tagg', by: 'schema' },
+  { name: 'unknown resources key', values: { resources: { requests: { cpus: '1' } } }, path: 'resources.requests.cpus', by: 'schema' },
+  { name: 'unknown autoscaling key', values: { autoscaling: { minReplica: 1 } }, path: 'autoscaling.minReplica', by: 'schema' },
+  { name: 'unknown nodeAffinity entry key', values: requiredTerm({ ...ssd, operater: 'In' }), path: 'nodeAffinity.required[0].operater', by: 'schema' },
+  // quantities
+  { name: 'memory in MB', values: { resources: { limits: { memory: '128MB' } } }, path: 'resources.limits.memory', by: 'schema' },
+  { name: 'cpu not a number', values: { resources: { requests: { cpu: 'abc' } } }, path: 'resources.requests.cpu', by: 'schema' },
+  { name: 'negative quantity string', values: { resources: { limits: { cpu: '-1' } } }, path: 'resources.limits.cpu', by: 'schema' },
+  { name: 'negative quantity number', values: { resources: { requests: { memory: -1 } } }, path: 'resources.requests.memory', by: 'schema' },
+  { name: 'empty quantity', values: { resources: { requests: { memory: '' } } }, path: 'resources.requests.memory', by: 'schema' },
+  // types
+  { name: 'replicaCount as a word', values: { replicaCount: 'two' }, path: 'replicaCount', by: 'schema' },
+  { name: 'service.port as a string', values: { service: { port: '80' } }, path: 'service.port', by: 'schema' },
+  { name: 'fractional replicaCount', values: { replicaCount: 1.5 }, path: 'replicaCount', by: 'schema' },
+  // ranges
+  { name: 'service.port 0', values: { service: { port: 0 } }, path: 'service.port', by: 'schema' },
+  { name: 'service.port 70000', values: { service: { port: 70000 } }, path: 'service.port', by: 'schema' },
+  { name: 'containerPort 0', values: { containerPort: 0 }, path: 'containerPort', by: 'schema' },
+  { name: 'preferred weight 0', values: preferredTerm({ weight: 0, ...ssd }), path: 'nodeAffinity.preferred[0].weight', by: 'schema' },
+  { name: 'preferred weight 101', values: preferredTerm({ weight: 101, ...ssd }), path: 'nodeAffinity.preferred[0].weight', by: 'schema' },
+  { name: 'negative replicaCount', values: { replicaCount: -1 }, path: 'replicaCount', by: 'schema' },
+  { name: 'minReplicas 0', values: { autoscaling: { minReplicas: 0 } }, path: 'autoscaling.minReplicas', by: 'schema' },
+  // enums
+  { name: 'pullPolicy', values: { image: { pullPolicy: 'Sometimes' } }, path: 'image.pullPolicy', by: 'schema' },
+  { name: 'service.type', values: { service: { type: 'Ingress' } }, path: 'service.type', by: 'schema' },
+  { name: 'affinity operator', values: requiredTerm({ key: 'disktype', operator: 'Has', values: ['ssd'] }), path: 'nodeAffinity.required[0].operator', by: 'schema' },
+  { name: 'toleration effect', values: { tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoRun' }] }, path: 'tolerations[0].effect', by: 'schema' },
+  { name: 'toleration operator', values: { tolerations: [{ key: 'dedicated', operator: 'Is', value: 'go' }] }, path: 'tolerations[0].operator', by: 'schema' },
+  // node affinity operator rules
+  { name: 'In without values', values: requiredTerm({ key: 'disktype', operator: 'In' }), path: 'nodeAffinity.required[0].values', by: 'schema' },
+  { name: 'NotIn with an empty list', values: requiredTerm({ key: 'disktype', operator: 'NotIn', values: [] }), path: 'nodeAffinity.required[0].values', by: 'schema' },
+  { name: 'Exists with values', values: requiredTerm({ key: 'gpu', operator: 'Exists', values: ['true'] }), path: 'nodeAffinity.required[0].values', by: 'schema' },
+  { name: 'Gt with two values', values: preferredTerm({ weight: 10, key: 'cores', operator: 'Gt', values: ['3', '4'] }), path: 'nodeAffinity.preferred[0].values', by: 'schema' },
+  { name: 'Gt with a non-integer', values: requiredTerm({ key: 'cores', operator: 'Gt', values: ['3.5'] }), path: 'nodeAffinity.required[0].values[0]', by: 'schema' },
+  { name: 'invalid label key', values: requiredTerm({ ...ssd, key: 'disk type' }), path: 'nodeAffinity.required[0].key', by: 'schema' },
+  // other shapes
+  { name: 'probe path without a slash', values: { probes: { liveness: { path: 'healthz' } } }, path: 'probes.liveness.path', by: 'schema' },
+  { name: 'env without a name', values: { env: [{ value: 'debug' }] }, path: 'env[0].name', by: 'schema' },
+  { name: 'nameOverride not a DNS label', values: { nameOverride: 'My_App' }, path: 'nameOverride', by: 'schema' },
+  // cross-field rules
+  { name: 'minReplicas above maxReplicas', values: { autoscaling: { minReplicas: 12, maxReplicas: 10 } }, path: 'autoscaling.minReplicas', by: 'rule' },
+  { name: 'cpu limit below request', values: { resources: { limits: { cpu: '50m' } } }, path: 'resources.limits.cpu', by: 'rule' },
+  { name: 'numeric cpu limit below request', values: { resources: { requests: { cpu: 1 }, limits: { cpu: 0.5 } } }, path: 'resources.limits.cpu', by: 'rule' },
+  { name: 'memory limit below request', values: { resources: { limits: { memory: '32Mi' } } }, path: 'resources.limits.memory', by: 'rule' },
+  { name: 'CPU target without a CPU request', values: { resources: { requests: { cpu: null } } }, path: 'resources.requests.cpu', by: 'rule' },
+  {
+    name: 'memory target without a memory request',
+    values: { autoscaling: { targetMemoryUtilizationPercentage: 75 }, resources: { requests: { memory: null } } },
+    path: 'resources.requests.memory',
+    by: 'rule',
+  },
+  { name: 'PDB with minAvailable and maxUnavailable', values: { podDisruptionBudget: { maxUnavailable: 1 } }, path: 'podDisruptionBudget.maxUnavailable', by: 'rule' },
+  {
+    name: 'raw affinity.nodeAffinity with structured lists',
+    values: { ...requiredTerm(ssd), affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } },
+    path: 'affinity.nodeAffinity',
+    by: 'rule',
+  },
+];
+
+export const GOOD_VALUES: ValuesCase[] = [
+  { name: 'defaults', values: {} },
+  { name: 'HPA off with a fixed replicaCount', values: { autoscaling: { enabled: false }, replicaCount: 3 } },
+  {
+    name: 'required and preferred node affinity',
+    values: {
+      nodeAffinity: {
+        required: [
+          { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] },
+          { key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' },
+        ],
+        preferred: [
+          { weight: 80, key: 'disktype', operator: 'In', values: ['ssd'] },
+          { weight: 20, key: 'topology.kubernetes.io/zone', operator: 'NotIn', values: ['zone-c'] },
+        ],
+      },
+    },
+  },
+  { name: 'Gt with one integer value', values: requiredTerm({ key: 'example.com/cores', operator: 'Gt', values: ['3'] }) },
+  { name: 'memory target with a memory request', values: { autoscaling: { targetMemoryUtilizationPercentage: 75 } } },
+  { name: 'memory target only', values: { autoscaling: { targetCPUUtilizationPercentage: null, targetMemoryUtilizationPercentage: 75 }, resources: { requests: { cpu: null } } } },
+  { name: 'percentage PDB', values: { podDisruptionBudget: { minAvailable: '50%' } } },
+  { name: 'maxUnavailable PDB', values: { podDisruptionBudget: { minAvailable: null, maxUnavailable: '25%' } } },
+  {
+    name: 'tolerations',
+    values: {
+      tolerations: [
+        { key: 'dedicated', operator: 'Equal', value: 'go', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+      ],
+    },
+  },
+  { name: 'numeric cpu', values: { resources: { requests: { cpu: 0.5 }, limits: { cpu: 1 } } } },
+  { name: 'exponent and binary quantities', values: { resources: { requests: { memory: '1e8' }, limits: { memory: '0.5Gi' } } } },
+  { name: 'limits deleted with null', values: { resources: { limits: null } } },
+  { name: 'global key', values: { global: { imageRegistry: 'registry.example.com' } } },
+  {
+    name: 'pod anti-affinity and topology spread',
+    values: {
+      affinity: {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'x' } } } },
+          ],
+        },
+      },
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' }],
+    },
+  },
+  {
+    name: 'extra env and GOMAXPROCS',
+    values: {
+      goRuntime: { maxProcsFromCpuLimit: true },
+      env: [
+        { name: 'LOG_LEVEL', value: 'debug' },
+        { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      ],
+    },
+  },
+];

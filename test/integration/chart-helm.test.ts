@@ -1,0 +1,231 @@
+// The chart under the real, pinned Helm 3 and Helm 4: lint, rendered objects, and
+// every bad value rejected by Helm itself (schema) or by the chart's render-time rules.
+import { spawnSync } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { formatIssue } from '../../src/errors';
+import { checkRules } from '../../src/values/rules';
+import { BAD_VALUES, BadValuesCase, GOOD_VALUES, ValuesCase } from '../cases/values-cases';
+import { buildChart, withDefaults } from '../support/chart-fixture';
+import { HELMS } from '../support/tools';
+
+jest.setTimeout(60_000);
+
+const work = mkdtempSync(path.join(tmpdir(), 'goservice-helm-'));
+const chart = buildChart('hello', work);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+// Helm's own config, cache and data stay out of the user's home.
+const helmEnv = { ...process.env, HELM_CONFIG_HOME: `${work}/config`, HELM_CACHE_HOME: `${work}/cache`, HELM_DATA_HOME: `${work}/data` };
+
+// Pinned target cluster version (the chart needs >= 1.23), so results do not depend
+// on the default a Helm build was linked with.
+const KUBE_VERSION = ['--kube-version', 'v1.31.0'];
+
+let fileCount = 0;
+function valuesFile(values: Record<string, unknown>): string {
+  const file = path.join(work, `values-${fileCount++}.yaml`);
+  writeFileSync(file, stringify(values));
+  return file;
+}
+
+const good = (name: string): ValuesCase => {
+  const found = GOOD_VALUES.find((c) => c.name === name);
+  if (!found) throw new Error(`no GOOD_VALUES entry named "${name}"`);
+  return found;
+};
+
+/** "a.b[0].c" -> ["a", "b", "0", "c"] */
+const segments = (keyPath: string) => keyPath.replace(/\[(\d+)\]/g, '.$1').split('.');
+
+/**
+ * Helm's schema errors name a location as a JSON pointer (`at '/a/b/0'`) and, for
+ * unknown or missing keys, the key in quotes under its parent's pointer.
+ */
+function mentionsPath(stderr: string, keyPath: string): boolean {
+  const parts = segments(keyPath);
+  const pointer = (p: string[]) => p.map((s) => `/${s}`).join('');
+  const last = parts[parts.length - 1];
+  return stderr.includes(`'${pointer(parts)}'`) || (stderr.includes(`'${pointer(parts.slice(0, -1))}'`) && stderr.includes(`'${last}'`));
+}
+
+describe.each(HELMS)('chart under $name', (helm) => {
+  const run = (...args: string[]) => spawnSync(helm.bin, [...args, ...KUBE_VERSION], { encoding: 'utf8', env: helmEnv });
+  const template = (values: Record<string, unknown>) => run('template', 'rel', chart, '--namespace', 'apps', '-f', valuesFile(values));
+
+  /** Rendered objects by kind; fails with Helm's stderr when rendering fails. */
+  function render(values: Record<string, unknown> = {}): Record<string, any> {
+    const r = template(values);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const objects = parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean);
+    return Object.fromEntries(objects.map((o) => [o.kind, o]));
+  }
+  const podSpec = (objects: Record<string, any>) => objects.Deployment.spec.template.spec;
+  const container = (objects: Record<string, any>) => podSpec(objects).containers[0];
+
+  test.each(GOOD_VALUES)('lint --strict and template accept: $name', ({ values }) => {
+    const r = run('lint', '--strict', chart, '-f', valuesFile(values));
+    expect({ status: r.status, output: r.stdout + r.stderr }).toEqual({ status: 0, output: expect.stringContaining('0 chart(s) failed') });
+    render(values);
+  });
+
+  test.each(BAD_VALUES)('rejects: $name ($by, $path)', (c: BadValuesCase) => {
+    const r = template(c.values);
+    expect(r.status).not.toBe(0);
+    if (c.by === 'schema') {
+      expect(r.stderr).toContain("values don't meet the specifications of the schema");
+      expect({ path: c.path, mentioned: mentionsPath(r.stderr, c.path), stderr: r.stderr }).toMatchObject({ mentioned: true });
+    } else {
+      // Same message as the CLI's rule check, word for word.
+      const issue = checkRules(withDefaults(c.values)).find((i) => i.path === c.path);
+      expect(issue).toBeDefined();
+      expect(r.stderr).toContain(`execution error at (hello/templates/deployment.yaml`);
+      expect(r.stderr).toContain(formatIssue(issue!));
+    }
+  });
+
+  describe('renders the defaults', () => {
+    let objects: Record<string, any>;
+    beforeAll(() => {
+      objects = render();
+    });
+
+    test('one of each object', () => {
+      expect(Object.keys(objects).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+    });
+
+    test('HPA autoscaling/v2 on CPU, and no replicas in the Deployment', () => {
+      const hpa = objects.HorizontalPodAutoscaler;
+      expect(hpa.apiVersion).toBe('autoscaling/v2');
+      expect(hpa.spec).toEqual({
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'rel-hello' },
+        minReplicas: 2,
+        maxReplicas: 10,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      });
+      expect(objects.Deployment.spec).not.toHaveProperty('replicas');
+    });
+
+    test('image, port, resources and GOMEMLIMIT from the memory limit', () => {
+      const c = container(objects);
+      expect(c.image).toBe('example/app:0.1.0');
+      expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+      expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } });
+      expect(c.env).toEqual([{ name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } }]);
+    });
+
+    test('restricted security contexts, a writable /tmp, no API token', () => {
+      const pod = podSpec(objects);
+      expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(container(objects).securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(container(objects).volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.serviceAccountName).toBe(objects.ServiceAccount.metadata.name);
+    });
+
+    test('HTTP probes on the http port', () => {
+      const c = container(objects);
+      const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+        httpGet: { path, port: 'http' },
+        initialDelaySeconds: 0,
+        periodSeconds,
+        timeoutSeconds: 1,
+        failureThreshold,
+      });
+      expect(c.livenessProbe).toEqual(probe('/healthz', 10, 3));
+      expect(c.readinessProbe).toEqual(probe('/readyz', 5, 3));
+      expect(c.startupProbe).toEqual(probe('/healthz', 2, 30));
+    });
+
+    test('PDB and Service select the pods', () => {
+      const selector = objects.Deployment.spec.selector.matchLabels;
+      expect(objects.Deployment.spec.template.metadata.labels).toMatchObject(selector);
+      expect(objects.PodDisruptionBudget.apiVersion).toBe('policy/v1');
+      expect(objects.PodDisruptionBudget.spec).toEqual({ minAvailable: 1, selector: { matchLabels: selector } });
+      expect(objects.Service.spec).toEqual({ type: 'ClusterIP', ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }], selector });
+    });
+  });
+
+  test('HPA off: fixed replicas and no HPA', () => {
+    const objects = render(good('HPA off with a fixed replicaCount').values);
+    expect(objects.Deployment.spec.replicas).toBe(3);
+    expect(objects).not.toHaveProperty('HorizontalPodAutoscaler');
+  });
+
+  test('structured node affinity: required ANDed in one term, one weighted term per preference', () => {
+    expect(podSpec(render(good('required and preferred node affinity').values)).affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] },
+                { key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' },
+              ],
+            },
+          ],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 80, preference: { matchExpressions: [{ key: 'disktype', operator: 'In', values: ['ssd'] }] } },
+          { weight: 20, preference: { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'NotIn', values: ['zone-c'] }] } },
+        ],
+      },
+    });
+  });
+
+  test('HPA memory target, with and without the CPU target', () => {
+    const metric = (name: string, averageUtilization: number) => ({ type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } } });
+    expect(render(good('memory target with a memory request').values).HorizontalPodAutoscaler.spec.metrics).toEqual([metric('cpu', 80), metric('memory', 75)]);
+    expect(render(good('memory target only').values).HorizontalPodAutoscaler.spec.metrics).toEqual([metric('memory', 75)]);
+  });
+
+  test('PDB with a percentage maxUnavailable instead of minAvailable', () => {
+    expect(render(good('maxUnavailable PDB').values).PodDisruptionBudget.spec).toMatchObject({ maxUnavailable: '25%' });
+    expect(render(good('maxUnavailable PDB').values).PodDisruptionBudget.spec).not.toHaveProperty('minAvailable');
+  });
+
+  test('deleting the limits drops GOMEMLIMIT', () => {
+    const c = container(render(good('limits deleted with null').values));
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' } });
+    expect(c).not.toHaveProperty('env');
+  });
+
+  test('pod anti-affinity passes through; topology spread gets the selector labels', () => {
+    const objects = render(good('pod anti-affinity and topology spread').values);
+    const pod = podSpec(objects);
+    expect(pod.affinity).toEqual(good('pod anti-affinity and topology spread').values.affinity);
+    expect(pod.topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: objects.Deployment.spec.selector.matchLabels },
+      },
+    ]);
+  });
+
+  test('tolerations pass through', () => {
+    expect(podSpec(render(good('tolerations').values)).tolerations).toEqual(good('tolerations').values.tolerations);
+  });
+
+  test('GOMAXPROCS from the CPU limit, then the extra env', () => {
+    expect(container(render(good('extra env and GOMAXPROCS').values)).env).toEqual([
+      { name: 'GOMAXPROCS', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
+      { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } },
+      ...(good('extra env and GOMAXPROCS').values.env as object[]),
+    ]);
+  });
+
+  test('a GOMEMLIMIT in env replaces the derived one', () => {
+    expect(container(render({ env: [{ name: 'GOMEMLIMIT', value: '100MiB' }] })).env).toEqual([{ name: 'GOMEMLIMIT', value: '100MiB' }]);
+  });
+});

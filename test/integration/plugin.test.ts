@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixtureCopy } from '../support/cli';
+import { HELMS, repoRoot } from '../support/tools';
+
+// The plugin as users get it: installed into an isolated HELM_PLUGINS with
+// `helm plugin install`, run through `helm goservice`, output linted by Helm.
+describe.each(HELMS.map((h) => [h.name, h] as const))('%s plugin', (_, helm) => {
+  const home = mkdtempSync(join(tmpdir(), `goservice-${helm.name}-`));
+  const env = {
+    ...process.env,
+    HELM_PLUGINS: join(home, 'plugins'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_DATA_HOME: join(home, 'data'),
+  };
+  const run = (args: string[], cwd = repoRoot) => {
+    const r = spawnSync(helm.bin, args, { cwd, env, encoding: 'utf8' });
+    return { code: r.status, out: r.stdout + r.stderr };
+  };
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('installs from the project directory and lists its commands', () => {
+    const install = run(helm.major === 4 ? ['plugin', 'install', repoRoot, '--verify=false'] : ['plugin', 'install', repoRoot]);
+    expect(install.out).toContain('goservice');
+    expect(install.code).toBe(0);
+    expect(run(['plugin', 'list']).out).toMatch(/goservice\s+0\.1\.0/);
+    const help = run(['goservice', '--help']);
+    expect(help.code).toBe(0);
+    for (const cmd of ['create', 'bump', 'upgrade', 'history', 'rollback']) expect(help.out).toContain(cmd);
+  });
+
+  it('installing again is refused cleanly, and the update hook is idempotent', () => {
+    const again = run(['plugin', 'update', 'goservice']);
+    expect(again.out).toMatch(/goservice/);
+  });
+
+  const combos: [string, string[]][] = [
+    ['defaults (distroless, HPA on)', []],
+    ['scratch, HPA off, replicas', ['--runtime', 'scratch', '--no-hpa', '--replicas', '3']],
+    ['alpine, required + preferred affinity', ['--runtime', 'alpine', '--node-required', 'disktype=ssd', '--node-preferred', '50:topology.kubernetes.io/zone=zone-a']],
+    ['memory target, custom port and resources', ['--memory-target', '70', '--port', '9000', '--cpu-request', '250m', '--cpu-limit', '1', '--memory-limit', '512Mi']],
+  ];
+  it.each(combos)('helm goservice create: %s -> helm lint --strict passes', (_, flags) => {
+    const dir = fixtureCopy('hello');
+    const created = run(['goservice', 'create', 'hello', ...flags], dir);
+    expect(created.out).toContain('created   charts/hello/values.schema.json');
+    expect(created.code).toBe(0);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('USER 65532:65532');
+    const lint = run(['lint', '--strict', 'charts/hello'], dir);
+    expect(lint.out).toContain('1 chart(s) linted, 0 chart(s) failed');
+    expect(lint.code).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a bad flag through helm: message, non-zero exit', () => {
+    const dir = fixtureCopy('hello');
+    const r = run(['goservice', 'create', 'hello', '--memory-limit', '128MB'], dir);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('resources.limits.memory (--memory-limit)');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,65 @@
+import { formatIssue } from '../../src/errors';
+import { checkRules } from '../../src/values/rules';
+import { BAD_VALUES, GOOD_VALUES } from '../cases/values-cases';
+import { withDefaults } from '../support/chart-fixture';
+
+const messages = (values: Record<string, unknown>) => checkRules(withDefaults(values)).map(formatIssue);
+
+describe('checkRules', () => {
+  test.each(GOOD_VALUES)('accepts: $name', ({ values }) => {
+    expect(messages(values)).toEqual([]);
+  });
+
+  test.each(BAD_VALUES.filter((c) => c.by === 'rule'))('reports only $path: $name', ({ values, path }) => {
+    expect(checkRules(withDefaults(values)).map((i) => i.path)).toEqual([path]);
+  });
+
+  // The chart's goservice.validate fails with these exact texts (see chart-helm.test.ts).
+  test.each<[string, Record<string, unknown>, string]>([
+    ['memory limit below request', { resources: { limits: { memory: '32Mi' } } }, 'resources.limits.memory: must be >= resources.requests.memory (64Mi) (got "32Mi")'],
+    ['numeric cpu', { resources: { requests: { cpu: 1 }, limits: { cpu: 0.5 } } }, 'resources.limits.cpu: must be >= resources.requests.cpu (1) (got 0.5)'],
+    ['minReplicas', { autoscaling: { minReplicas: 12 } }, 'autoscaling.minReplicas: must be <= autoscaling.maxReplicas (10) (got 12)'],
+    [
+      'CPU target',
+      { resources: { requests: { cpu: null } } },
+      'resources.requests.cpu: must be set when autoscaling.targetCPUUtilizationPercentage is set',
+    ],
+    [
+      'PDB',
+      { podDisruptionBudget: { maxUnavailable: '10%' } },
+      'podDisruptionBudget.maxUnavailable: must not be set together with podDisruptionBudget.minAvailable (set minAvailable to null) (got "10%")',
+    ],
+    ['not a quantity', { resources: { limits: { memory: '128MB' } } }, 'resources.limits.memory: must be a Kubernetes quantity such as 500m or 128Mi (got "128MB")'],
+  ])('message: %s', (_name, values, expected) => {
+    expect(messages(values)).toEqual([expected]);
+  });
+
+  test('equal amounts in different notations satisfy limits >= requests', () => {
+    expect(messages({ resources: { requests: { cpu: '0.1', memory: '1Gi' }, limits: { cpu: '100m', memory: '1024Mi' } } })).toEqual([]);
+  });
+
+  test('HPA rules apply only when autoscaling is enabled', () => {
+    expect(messages({ autoscaling: { enabled: false, minReplicas: 12 }, resources: { requests: { cpu: null } } })).toEqual([]);
+  });
+
+  test('raw affinity.nodeAffinity is fine without structured lists', () => {
+    expect(messages({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } })).toEqual([]);
+  });
+
+  test('lists every broken rule, in the chart order', () => {
+    const values = {
+      resources: { requests: { memory: null }, limits: { cpu: '10m' } },
+      autoscaling: { minReplicas: 5, maxReplicas: 3, targetMemoryUtilizationPercentage: 70 },
+      podDisruptionBudget: { maxUnavailable: 1 },
+      nodeAffinity: { preferred: [{ weight: 1, key: 'disktype', operator: 'Exists' }] },
+      affinity: { nodeAffinity: {} },
+    };
+    expect(checkRules(withDefaults(values)).map((i) => i.path)).toEqual([
+      'resources.limits.cpu',
+      'autoscaling.minReplicas',
+      'resources.requests.memory',
+      'podDisruptionBudget.maxUnavailable',
+      'affinity.nodeAffinity',
+    ]);
+  });
+});
