@@ -12,7 +12,7 @@ const helmName = process.argv[2] || 'helm4';
 const runs = Number(process.argv[3] || 15);
 const helm = join(repo, '.tools/bin', helmName);
 const home = mkdtempSync(join(tmpdir(), 'goservice-bench-'));
-const env = { ...process.env, HELM_PLUGINS: join(home, 'plugins'), HELM_CONFIG_HOME: join(home, 'config'), HELM_CACHE_HOME: join(home, 'cache'), HELM_DATA_HOME: join(home, 'data') };
+const env = { ...process.env, HELM_PLUGINS: join(home, 'data/plugins'), HELM_CONFIG_HOME: join(home, 'config'), HELM_CACHE_HOME: join(home, 'cache'), HELM_DATA_HOME: join(home, 'data') };
 
 function sh(args, cwd = repo) {
   const r = spawnSync(helm, args, { cwd, env, encoding: 'utf8' });

@@ -73,13 +73,19 @@ go_install_cmd() {
 # `helm version --short` reports the pinned version.
 build_helm() {
   local major=$1 ver=$2
-  local dir="$CACHE/helm-$ver"
+  local dir="$CACHE/helm-$ver-2"  # -N: bump when the build recipe changes
   if [[ ! -x "$dir/helm" ]]; then
     local t0; t0=$(date +%s)
     log "building helm $ver (go install helm.sh/helm/v$major/cmd/helm@$ver) ..."
-    local x="helm.sh/helm/v$major/internal/version"
+    local x="helm.sh/helm/v$major/internal/version" k8s=""
+    # Helm 3 takes the Kubernetes version it renders for (.Capabilities, kubeVersion
+    # checks) from ldflags too; without them it assumes v1.20. Helm's Makefile sets
+    # them from its client-go (v0.37 for v3.22).
+    [[ $major == 3 ]] && for p in pkg/chartutil pkg/lint/rules; do
+      k8s+=" -X helm.sh/helm/v3/$p.k8sVersionMajor=1 -X helm.sh/helm/v3/$p.k8sVersionMinor=37"
+    done
     go_install_cmd "$dir.tmp" helm "helm.sh/helm/v$major" "$ver" "helm.sh/helm/v$major/cmd/helm" \
-      "-s -w -X $x.version=$ver -X $x.gitTreeState=clean"
+      "-s -w -X $x.version=$ver -X $x.gitTreeState=clean$k8s"
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
     log "built helm $ver in $(elapsed "$t0")"
   fi

@@ -58,9 +58,8 @@ export default class Create extends BaseCommand {
       dryRun: flags['dry-run'],
     });
     if (flags.json) return this.log(JSON.stringify(result, null, 2));
-    const verb = result.dryRun ? 'would be' : '';
-    for (const f of result.files) this.log(`${f.action.padEnd(9)} ${f.path}${verb && f.action !== 'unchanged' ? ' (dry run)' : ''}`);
-    this.log(`\n${result.dryRun ? 'Dry run: nothing written.' : 'Done.'} Module ${result.module.modulePath}, main package ${result.module.mainPackage}.`);
+    for (const f of result.files) this.log(`${f.action.padEnd(9)} ${f.path}`);
+    this.log(`\n${result.dryRun ? 'Dry run: nothing written.' : 'Done.'} Go module ${result.module.modulePath} (main package ${result.module.mainPackage})`);
     if (!result.dryRun) this.log(`Next: helm lint ${result.chartDir} && helm goservice upgrade ${args.name} ${result.chartDir}`);
   }
 }

@@ -1,4 +1,5 @@
 import { posix, resolve } from 'node:path';
+import type { GoserviceChartValues } from '../generated/values';
 import { UsageError, ValidationError, ValidationIssue } from '../errors';
 import { builderGoVersion, compareGoVersions, detectModule } from '../gomod/detect';
 import { GoModule, Runtime } from '../model';
@@ -85,7 +86,7 @@ export function planService(o: CreateOptions, assets: Assets = loadAssets()) {
 }
 
 /** Schema defaults < what the module implies < flags < -f files < --set, then validated. */
-function chartValues(o: CreateOptions, module: GoModule, assets: Assets): Record<string, any> {
+function chartValues(o: CreateOptions, module: GoModule, assets: Assets): GoserviceChartValues {
   const detected = {
     image: { repository: o.name },
     goRuntime: { maxProcsFromCpuLimit: compareGoVersions(module.goVersion, '1.25') < 0 },
@@ -104,7 +105,7 @@ function chartValues(o: CreateOptions, module: GoModule, assets: Assets): Record
   );
   const issues = valuesIssues(values, assets.schema).map((i) => withFlag(i, o.flagValues));
   if (issues.length) throw new ValidationError(issues);
-  return values;
+  return values as unknown as GoserviceChartValues; // validated above
 }
 
 /** Names the flag that set a failing key, so the user knows what to change. */

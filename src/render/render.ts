@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { GoserviceChartValues } from '../generated/values';
 import type { DockerfileOptions } from '../model';
 import { Assets } from './assets';
 import { renderDockerfile } from './dockerfile';
@@ -13,7 +14,7 @@ export interface ServiceModel {
   chartVersion: string;
   appVersion: string;
   description: string;
-  values: Record<string, any>; // the chart's final default values
+  values: GoserviceChartValues; // the chart's final default values, validated
   dockerfile?: DockerfileOptions; // absent with --chart-only
   chart: boolean; // false with --dockerfile-only
 }

@@ -11,7 +11,7 @@ export interface ValueRow {
  * One row per documented value: leaves and free-form objects/lists, in schema
  * order; `default` is what this chart's values.yaml sets ("" when unset).
  */
-export function valueRows(schema: Schema, values: Record<string, unknown>): ValueRow[] {
+export function valueRows(schema: Schema, values: object): ValueRow[] {
   const rows: ValueRow[] = [];
   const visit = (node: Schema, value: any, prefix: string) => {
     for (const key of Object.keys(resolve(schema, node)?.properties ?? {})) {

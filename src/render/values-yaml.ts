@@ -5,7 +5,7 @@ import { inSchemaOrder, itemsOf, propertyOf, Schema } from '../schema/walk';
  * values.yaml: the chart's values in schema order, each key preceded by the
  * schema's description as a comment, top-level keys separated by a blank line.
  */
-export function renderValuesYaml(values: Record<string, unknown>, schema: Schema, header: string): string {
+export function renderValuesYaml(values: object, schema: Schema, header: string): string {
   const doc = new Document(inSchemaOrder(schema, schema, values));
   annotate(doc.contents as Node, schema, schema, true);
   doc.commentBefore = header;

@@ -2,7 +2,10 @@
 
 export type Schema = Record<string, any>;
 
-/** Follows a local `#/definitions/...` $ref (the schema has no remote refs). */
+/**
+ * Follows a local `#/definitions/...` $ref (the schema has no remote refs) and
+ * folds `allOf` parts in, so a wrapped definition shows its properties.
+ */
 export function resolve(root: Schema, node: Schema | undefined): Schema | undefined {
   let n = node;
   while (n && typeof n.$ref === 'string') {
@@ -11,7 +14,9 @@ export function resolve(root: Schema, node: Schema | undefined): Schema | undefi
       .split('/')
       .reduce((acc: any, key: string) => acc?.[key], root);
   }
-  return n;
+  if (!Array.isArray(n?.allOf)) return n;
+  const { allOf, ...own } = n!;
+  return Object.assign({}, ...allOf.map((part: Schema) => resolve(root, part)), own);
 }
 
 /** The schema of `key` inside an object schema, if it declares one. */

@@ -156,13 +156,16 @@ each preferred entry a weighted term of its own.
 {{- end }}
 {{- end }}
 
-{{/* Container env: GOMEMLIMIT / GOMAXPROCS from the limits (unless env sets them), then .Values.env. */}}
+{{/* Container env: PORT (the containerPort), GOMEMLIMIT / GOMAXPROCS from the limits (each unless env sets it), then .Values.env. */}}
 {{- define "goservice.env" -}}
 {{- $names := list }}
 {{- range .Values.env }}{{ $names = append $names .name }}{{ end }}
 {{- $limits := dig "limits" dict (.Values.resources | default dict) }}
 {{- $rt := .Values.goRuntime }}
 {{- $env := list }}
+{{- if not (has "PORT" $names) }}
+{{- $env = append $env (dict "name" "PORT" "value" (toString (.Values.containerPort | int64))) }}
+{{- end }}
 {{- range $var, $from := dict "GOMEMLIMIT" (list $rt.memoryLimitFromResources "memory") "GOMAXPROCS" (list $rt.maxProcsFromCpuLimit "cpu") }}
 {{- $resource := index $from 1 }}
 {{- if and (index $from 0) (hasKey $limits $resource) (not (has $var $names)) }}
