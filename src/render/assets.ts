@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
+import { PACKAGE_ROOT } from '../package-root';
 import type { Schema } from '../schema/walk';
 
-/** The package root: works from src/ (ts-jest) and dist/ (built). */
-export const PACKAGE_ROOT = resolve(__dirname, '../..');
 
 export interface Assets {
   schema: Schema; // schemas/values.schema.json, parsed

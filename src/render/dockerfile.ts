@@ -5,11 +5,12 @@ import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import { UsageError } from '../errors';
 import { DockerfileOptions } from '../model';
+import { PACKAGE_ROOT } from '../package-root';
 
 export const DISTROLESS_IMAGE = 'gcr.io/distroless/static-debian12:nonroot';
 export const ALPINE_IMAGE = 'alpine:3.22';
 
-const TEMPLATE_DIR = path.resolve(__dirname, '../../templates/dockerfile');
+const TEMPLATE_DIR = path.join(PACKAGE_ROOT, 'templates/dockerfile');
 type Template = Handlebars.TemplateDelegate;
 let templates: { dockerfile: Template; dockerignore: Template } | undefined;
 

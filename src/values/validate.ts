@@ -1,14 +1,25 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ValidationError, ValidationIssue } from '../errors';
+import packagedValidator, { SCHEMA_TEXT } from '../generated/values-validator';
+import AJV_OPTIONS from './ajv-options.json';
 import { checkRules } from './rules';
 
 const compiled = new WeakMap<object, ValidateFunction>();
+let packagedSchema: string | undefined;
 
+/**
+ * The packaged schema uses the validator precompiled by `npm run gen`; another
+ * schema (a chart edited by its user) is compiled here with the same options.
+ */
 function compile(schema: object): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
-    // strict: false — Helm's validators ignore unknown keywords, so ours does too.
-    fn = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+    packagedSchema ??= JSON.stringify(JSON.parse(SCHEMA_TEXT));
+    if (JSON.stringify(schema) === packagedSchema) fn = packagedValidator as ValidateFunction;
+    else {
+      const Ajv = require('ajv').default; // loaded only when needed: it is slow to start
+      fn = new Ajv(AJV_OPTIONS).compile(schema) as ValidateFunction;
+    }
     compiled.set(schema, fn);
   }
   return fn;

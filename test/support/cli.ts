@@ -14,7 +14,7 @@ export interface CliResult {
 
 /** Runs the built CLI as a user would (node bin/run.js ...); needs `npm run build`. */
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  if (!existsSync(join(REPO, 'dist/commands'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(join(REPO, 'dist/goservice.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   const r = spawnSync(process.execPath, [RUN, ...args], { cwd: opts.cwd ?? REPO, env: { ...process.env, ...opts.env }, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

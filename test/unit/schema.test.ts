@@ -18,7 +18,7 @@ describe('values schema: the single source of truth', () => {
 
   it('the checked-in TypeScript types are generated from the current schema', () => {
     // A child process: json-schema-to-typescript's formatter needs a plain Node VM.
-    const r = spawnSync(process.execPath, [join(repo, 'scripts/gen-types.js'), '--check'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(repo, 'scripts/generate.js'), '--check'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
