@@ -112,7 +112,7 @@ describe.each(HELMS)('chart under $name', (helm) => {
       expect(c.image).toBe('example/app:0.1.0');
       expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
       expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } });
-      expect(c.env).toEqual([{ name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } }]);
+      expect(c.env).toEqual([{ name: 'PORT', value: '8080' }, { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } }]);
     });
 
     test('restricted security contexts, a writable /tmp, no API token', () => {
@@ -196,7 +196,7 @@ describe.each(HELMS)('chart under $name', (helm) => {
   test('deleting the limits drops GOMEMLIMIT', () => {
     const c = container(render(good('limits deleted with null').values));
     expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' } });
-    expect(c).not.toHaveProperty('env');
+    expect(c.env).toEqual([{ name: 'PORT', value: '8080' }]);
   });
 
   test('pod anti-affinity passes through; topology spread gets the selector labels', () => {
@@ -219,13 +219,22 @@ describe.each(HELMS)('chart under $name', (helm) => {
 
   test('GOMAXPROCS from the CPU limit, then the extra env', () => {
     expect(container(render(good('extra env and GOMAXPROCS').values)).env).toEqual([
+      { name: 'PORT', value: '8080' },
       { name: 'GOMAXPROCS', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
       { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } },
       ...(good('extra env and GOMAXPROCS').values.env as object[]),
     ]);
   });
 
-  test('a GOMEMLIMIT in env replaces the derived one', () => {
-    expect(container(render({ env: [{ name: 'GOMEMLIMIT', value: '100MiB' }] })).env).toEqual([{ name: 'GOMEMLIMIT', value: '100MiB' }]);
+  test('a PORT or GOMEMLIMIT in env replaces the one the chart sets', () => {
+    const env = [
+      { name: 'GOMEMLIMIT', value: '100MiB' },
+      { name: 'PORT', value: '9999' },
+    ];
+    expect(container(render({ env })).env).toEqual(env);
+  });
+
+  test('PORT follows containerPort', () => {
+    expect(container(render({ containerPort: 9090 })).env[0]).toEqual({ name: 'PORT', value: '9090' });
   });
 });
