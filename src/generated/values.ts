@@ -1,4 +1,4 @@
-/* Generated from schemas/values.schema.json by `npm run gen`. Do not edit. */
+/* Generated from schemas/ and templates/ by `npm run gen`. Do not edit. */
 
 /**
  * A DNS-1123 label (lowercase letters, digits, "-"; at most 63), or empty.

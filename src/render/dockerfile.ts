@@ -1,24 +1,15 @@
 // Renders the paired multi-stage Dockerfile and its .dockerignore. Pure: the
-// templates are read once; the output depends only on the options.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import Handlebars from 'handlebars';
+// templates are precompiled (src/generated/assets.ts); the output depends only on the options.
+import type Handlebars from 'handlebars';
 import { UsageError } from '../errors';
 import { DockerfileOptions } from '../model';
-import { PACKAGE_ROOT } from '../package-root';
+import { template } from './assets';
 
 export const DISTROLESS_IMAGE = 'gcr.io/distroless/static-debian12:nonroot';
 export const ALPINE_IMAGE = 'alpine:3.22';
 
-const TEMPLATE_DIR = path.join(PACKAGE_ROOT, 'templates/dockerfile');
-type Template = Handlebars.TemplateDelegate;
-let templates: { dockerfile: Template; dockerignore: Template } | undefined;
-
-function load(): NonNullable<typeof templates> {
-  const compile = (name: string): Template =>
-    Handlebars.compile(fs.readFileSync(path.join(TEMPLATE_DIR, name), 'utf8'), { noEscape: true, strict: true });
-  return (templates ??= { dockerfile: compile('Dockerfile.hbs'), dockerignore: compile('dockerignore.hbs') });
-}
+let templates: { dockerfile: Handlebars.TemplateDelegate; dockerignore: Handlebars.TemplateDelegate } | undefined;
+const load = () => (templates ??= { dockerfile: template('dockerfile/Dockerfile.hbs'), dockerignore: template('dockerfile/dockerignore.hbs') });
 
 export function renderDockerfile(o: DockerfileOptions): Map<string, string> {
   // "golang:1.22.5" -> FROM golang:${GO_VERSION} with ARG GO_VERSION=1.22.5

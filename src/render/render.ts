@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { GoserviceChartValues } from '../generated/values';
 import type { DockerfileOptions } from '../model';
-import { Assets } from './assets';
+import { Assets, template } from './assets';
 import { renderDockerfile } from './dockerfile';
 import { valueRows } from './values-table';
 import { renderValuesYaml } from './values-yaml';
@@ -39,13 +39,13 @@ export function render(model: ServiceModel, assets: Assets): Map<string, string>
 
 function renderChart(model: ServiceModel, assets: Assets): Map<string, string> {
   const files = new Map(assets.chartFiles);
-  files.set(CHART_FILES.chartYaml, assets.chartYaml(model));
+  files.set(CHART_FILES.chartYaml, template('chart-meta/Chart.yaml.hbs')(model));
   const header = ` Default values for ${model.name}. Every key is described by values.schema.json,\n which Helm checks on lint, template, install and upgrade.`;
   files.set(CHART_FILES.values, renderValuesYaml(model.values, assets.schema, header));
   files.set(CHART_FILES.schema, assets.schemaText);
   files.set(
     CHART_FILES.readme,
-    assets.readme({
+    template('chart-meta/README.md.hbs')({
       ...model,
       imageRepository: model.values.image?.repository ?? '',
       containerPort: model.values.containerPort ?? '',

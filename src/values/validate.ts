@@ -1,6 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ValidationError, ValidationIssue } from '../errors';
-import packagedValidator, { SCHEMA_TEXT } from '../generated/values-validator';
+import { SCHEMA_TEXT } from '../generated/assets';
+import packagedValidator from '../generated/values-validator';
 import AJV_OPTIONS from './ajv-options.json';
 import { checkRules } from './rules';
 
