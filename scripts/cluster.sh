@@ -41,6 +41,14 @@ all_alive() {
   while read -r name pid; do alive "$pid" "$name" || return 1; done <"$PIDS"
 }
 
+# dead_list: what is wrong with the recorded processes, for messages.
+dead_list() {
+  [[ -s "$PIDS" ]] || { echo "not started"; return; }
+  local name pid dead=()
+  while read -r name pid; do alive "$pid" "$name" || dead+=("$name"); done <"$PIDS"
+  if ((${#dead[@]})); then echo "exited: ${dead[*]}"; else echo "API server not ready"; fi
+}
+
 ready() {
   all_alive && [[ -s "$KUBECONFIG_OUT" ]] &&
     k --request-timeout=5s get --raw /readyz >/dev/null 2>&1
@@ -214,7 +222,10 @@ up() {
     usage_hint
     return
   fi
-  stop_all # leftovers of a previous run that died
+  if [[ -s "$PIDS" ]]; then
+    log "not healthy ($(dead_list)); restarting from scratch"
+    stop_all
+  fi
   for b in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl; do
     if [[ ! -x "$BIN/$b" ]]; then
       log "control-plane binaries missing; building them (scripts/tools.sh cluster)"
@@ -302,7 +313,7 @@ status() {
     log "up (kubeconfig: $KUBECONFIG_OUT)"
     k get nodes -o wide 2>/dev/null || true
   else
-    log "not up"
+    log "not up ($(dead_list))"
     return 1
   fi
 }

@@ -23,7 +23,9 @@ log() { printf '[tools] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 command -v go >/dev/null || die "go is not on PATH"
-mkdir -p "$BIN" "$CACHE"
+mkdir -p "$BIN" "$CACHE/.gotmp"
+# Keep the compiler's scratch files next to the cache, away from /tmp cleanups.
+export GOTMPDIR="$CACHE/.gotmp"
 
 # install_file SRC DEST: hard-link (or copy) a cached binary into .tools/bin.
 install_file() {
@@ -44,7 +46,7 @@ elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 go_install_cmd() {
   local dir=$1 name=$2 mod=$3 ver=$4 pkg=$5 ldflags=$6
   local tmp
-  tmp="$(mktemp -d)"
+  tmp="$(mktemp -d "$CACHE/.tmp.XXXXXX")"
   mkdir -p "$dir"
   if GOBIN="$tmp/bin" go install -trimpath -ldflags "$ldflags" "$pkg@$ver" 2>"$tmp/install.err"; then
     :
@@ -55,10 +57,9 @@ go_install_cmd() {
       cd "$tmp/wrap"
       go mod init goservice.local/wrap >/dev/null 2>&1
       printf '//go:build tools\n\npackage wrap\n\nimport _ "%s"\n' "$pkg" >tools.go
-      go get "$pkg@$ver" >/dev/null
-      go mod tidy >/dev/null 2>&1 || true
+      { go get "$pkg@$ver" && go mod tidy; } >"$tmp/get.log" 2>&1 || { cat "$tmp/get.log" >&2; exit 1; }
       GOBIN="$tmp/bin" go install -trimpath -ldflags "$ldflags" "$pkg"
-    )
+    ) || { rm -rf "$tmp"; return 1; }
   else
     cat "$tmp/install.err" >&2
     rm -rf "$tmp"
@@ -204,6 +205,9 @@ tools_cluster() {
 
 main() {
   local t0; t0=$(date +%s)
+  # Concurrent runs (several test suites, people) wait for one another.
+  exec 8>"$CACHE/.lock"
+  flock 8
   case "${1:-all}" in
     helm) tools_helm ;;
     cluster) tools_cluster ;;

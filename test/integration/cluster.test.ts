@@ -80,8 +80,7 @@ test('a Deployment with required node affinity becomes Available on matching nod
     },
   });
   const wait = kubectl(['wait', '-n', NS, '--for=condition=Available', 'deployment/ssd-only', '--timeout=120s']);
-  expect(wait.stderr).toBe('');
-  expect(wait.code).toBe(0);
+  expect({ code: wait.code, stderr: wait.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
 
   const pods = json<{ items: { spec: { nodeName: string }; status: { phase: string } }[] }>([
     'get', 'pods', '-n', NS, '-l', 'app=ssd-only',
