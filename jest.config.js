@@ -1,10 +1,11 @@
 // Two projects: fast unit/golden tests, and integration tests that use real Helm,
 // a real API server and real image builds (run in band: they share those).
+// Tests live under test/ only (.tools/ holds the control plane's data).
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: { types: ['node', 'jest'], isolatedModules: true } }] };
 module.exports = {
   globalSetup: '<rootDir>/test/global-setup.js',
   projects: [
-    { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform: tsJest, testEnvironment: 'node' },
-    { displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], transform: tsJest, testEnvironment: 'node' },
+    { displayName: 'unit', roots: ['<rootDir>/test'], testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform: tsJest, testEnvironment: 'node' },
+    { displayName: 'integration', roots: ['<rootDir>/test'], testMatch: ['<rootDir>/test/integration/**/*.test.ts'], transform: tsJest, testEnvironment: 'node' },
   ],
 };

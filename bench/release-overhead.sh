@@ -14,7 +14,8 @@ RUNS="${1:-11}"
 BIN="$ROOT/.tools/bin"
 WORK="$(mktemp -d)"
 export KUBECONFIG="$ROOT/.tools/cluster/kubeconfig"
-export HELM_PLUGINS="$WORK/plugins" HELM_CONFIG_HOME="$WORK/config" HELM_CACHE_HOME="$WORK/cache" HELM_DATA_HOME="$WORK/data"
+# HELM_PLUGINS under HELM_DATA_HOME: where Helm 4.3.1 installs local plugins.
+export HELM_PLUGINS="$WORK/data/plugins" HELM_CONFIG_HOME="$WORK/config" HELM_CACHE_HOME="$WORK/cache" HELM_DATA_HOME="$WORK/data"
 NAMESPACES=()
 trap 'rm -rf "$WORK"; [ ${#NAMESPACES[@]} -eq 0 ] || "$BIN/kubectl" delete ns --wait=false "${NAMESPACES[@]}" >/dev/null 2>&1 || true' EXIT
 
@@ -38,8 +39,8 @@ CHART="$WORK/hello/charts/hello"
 echo '{}' >"$WORK/values.yaml"
 "$BIN/helm4" plugin install "$ROOT" >/dev/null
 
-printf '| Helm | command | raw helm (ms) | node bin/run.js (ms) | helm goservice (ms) | added by the wrapper (ms) | added via helm plugin (ms) |\n'
-printf '|---|---|---:|---:|---:|---:|---:|\n'
+printf '| Helm | command | raw helm (ms) | node bin/run.js (ms) | helm goservice (ms) | added by the wrapper (ms) | added via helm plugin (ms) | bare node start (ms) |\n'
+printf '|---|---|---:|---:|---:|---:|---:|---:|\n'
 for major in 3 4; do
   helm="$BIN/helm$major"
   ns="bench-helm$major-$$"
@@ -56,14 +57,15 @@ for major in 3 4; do
     else
       raw=("$helm" upgrade hello "$CHART" --install -n "$ns" -f "$WORK/values.yaml" --timeout 2m -o json "$wait" "$atomic"); args=(upgrade hello --timeout 2m)
     fi
-    : >"$WORK/raw"; : >"$WORK/wrap"; : >"$WORK/plug"
+    : >"$WORK/raw"; : >"$WORK/wrap"; : >"$WORK/plug"; : >"$WORK/node"
     log "helm$major $cmd: $RUNS runs each"
     for _ in $(seq "$RUNS"); do
       ms "${raw[@]}" >>"$WORK/raw"
       ms wrap "${args[@]}" >>"$WORK/wrap"
       ms plug "${args[@]}" >>"$WORK/plug"
+      ms node -e 0 >>"$WORK/node" # the floor of any Node.js CLI on this machine, now
     done
-    r=$(median <"$WORK/raw"); w=$(median <"$WORK/wrap"); p=$(median <"$WORK/plug")
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$("$helm" version --short)" "$cmd" "$r" "$w" "$p" $((w - r)) $((p - r))
+    r=$(median <"$WORK/raw"); w=$(median <"$WORK/wrap"); p=$(median <"$WORK/plug"); n=$(median <"$WORK/node")
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$("$helm" version --short)" "$cmd" "$r" "$w" "$p" $((w - r)) $((p - r)) "$n"
   done
 done

@@ -1,5 +1,6 @@
 // The generated Dockerfile, built for real with buildah from the fixtures, unedited,
 // with --pull=never against local base images (scripts/base-images.sh).
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -145,8 +146,9 @@ describe('rebuild after a code-only change', () => {
     const dir = prepare('withdeps', 'distroless', 'withdeps-rebuild');
     const tag = tagOf('withdeps', 'rebuild');
     buildImage(dir, tag);
+    // a change this run has not built before, so the layer cache cannot already hold it
     const source = path.join(dir, 'doc.go');
-    fs.writeFileSync(source, fs.readFileSync(source, 'utf8').replace('hello from withdeps', 'hello again from withdeps'));
+    fs.writeFileSync(source, fs.readFileSync(source, 'utf8').replace('hello from withdeps', `hello ${randomUUID()}`));
 
     const log = buildImage(dir, tag);
     expect(cached(log, 'go mod download')).toBe(true);
