@@ -19,7 +19,7 @@ NS=goservice-demo
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
 
-step "Building the plugin (npm install when needed, then tsc)"
+step "Building the plugin (npm ci when needed, then npm run build)"
 cd "$ROOT"
 [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build
@@ -28,7 +28,9 @@ step "Installing pinned Helm 3 and Helm 4 and the control-plane binaries (script
 bash scripts/tools.sh
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/goservice-demo.XXXXXX")"
-export HELM_PLUGINS="$WORK/helm/plugins" HELM_CONFIG_HOME="$WORK/helm/config" \
+# Helm 4.3.1 installs a local plugin under $HELM_DATA_HOME/plugins whatever
+# HELM_PLUGINS says, so both point there.
+export HELM_PLUGINS="$WORK/helm/data/plugins" HELM_CONFIG_HOME="$WORK/helm/config" \
   HELM_CACHE_HOME="$WORK/helm/cache" HELM_DATA_HOME="$WORK/helm/data"
 HELM="$BIN/$HELM_NAME"
 CLUSTER_STARTED=0
@@ -36,6 +38,8 @@ cleanup() {
   if [ "$CLUSTER_STARTED" = 1 ]; then
     step "Stopping the local control plane"
     bash "$ROOT/scripts/cluster.sh" down || true
+  elif [ -n "${KUBECONFIG:-}" ]; then
+    "$BIN/kubectl" delete namespace "$NS" --wait=false --ignore-not-found >/dev/null 2>&1 || true
   fi
   rm -rf "$WORK"
 }

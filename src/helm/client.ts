@@ -1,9 +1,10 @@
 // HelmClient: the Helm verbs the release flow needs, above the process runner.
 // It detects Helm 3 vs Helm 4 once, builds the flags each major understands, and
 // turns `-o json` output into one shape for both.
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { valid } from 'semver';
 import { OperationError } from '../errors';
 import { ProcessError, Runner, RunResult, processRunner } from '../process/run';
@@ -66,15 +67,21 @@ export class HelmClient {
 
   constructor(readonly settings: HelmSettings, private readonly runner: Runner = processRunner) {}
 
-  /** The Helm major version, asked once per client. */
+  /** The Helm major version: `helm version` once per Helm binary (see versionCache). */
   major(): Promise<HelmMajor> {
-    this.majorP ??= this.runner.run(this.settings.bin, ['version', '--template', '{{.Version}}'], { env: this.settings.env }).then((r) => {
-      const m = /^v?(\d+)\./.exec(r.stdout.trim());
-      if (r.code !== 0 || !m) throw new ProcessError(this.settings.bin, ['version'], r, 'check HELM_BIN points to a Helm 3 or Helm 4 binary');
-      const major = Number(m[1]);
-      if (major !== 3 && major !== 4) throw new OperationError(`unsupported Helm version ${r.stdout.trim()}`, 'use Helm 3 or Helm 4');
+    this.majorP ??= (async () => {
+      const cache = versionCache(this.settings.bin);
+      let version = cache?.read();
+      if (!version) {
+        const r = await this.runner.run(this.settings.bin, ['version', '--template', '{{.Version}}'], { env: this.settings.env });
+        if (r.code !== 0) throw new ProcessError(this.settings.bin, ['version'], r, 'check HELM_BIN points to a Helm 3 or Helm 4 binary');
+        version = r.stdout.trim();
+      }
+      const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+      if (major !== 3 && major !== 4) throw new OperationError(`unsupported Helm version ${version}`, 'use Helm 3 or Helm 4');
+      cache?.write(version);
       return major;
-    });
+    })();
     return this.majorP;
   }
 
@@ -111,8 +118,9 @@ export class HelmClient {
     return rows.map(toRevision).sort((x, y) => x.revision - y.revision);
   }
 
+  /** The latest revision (`helm get metadata`: `helm status -o json` leaves out the chart). */
   async status(release: string): Promise<ReleaseState> {
-    return toState(parseJson((await this.helm(['status', release, '--output', 'json'], release)).stdout, 'status'));
+    return fromMetadata(parseJson((await this.helm(['get', 'metadata', release, '--output', 'json'], release)).stdout, 'get metadata'));
   }
 
   async rollbackArgs(a: RollbackArgs): Promise<string[]> {
@@ -131,6 +139,38 @@ export class HelmClient {
     if (r.code !== 0) throw mapHelmError(new ProcessError(bin, full, r), { release, namespace });
     return r;
   }
+}
+
+/**
+ * The version of an absolute Helm binary (as HELM_BIN is for plugins), kept in the
+ * temp dir under a key of its path, size and mtime: a replaced binary is asked
+ * again. Saves a Helm start (~50-100 ms) on every upgrade and rollback.
+ */
+function versionCache(bin: string): { read(): string | undefined; write(v: string): void } | undefined {
+  if (!isAbsolute(bin)) return undefined;
+  let file: string;
+  try {
+    const st = statSync(bin);
+    const key = createHash('sha256').update(`${realpathSync(bin)}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
+    file = join(tmpdir(), `goservice-helm-version-${key}`);
+  } catch {
+    return undefined; // missing binary: let the run report it
+  }
+  return {
+    read: () => {
+      try {
+        return readFileSync(file, 'utf8').trim() || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    write: (v) => {
+      try {
+        writeFileSync(`${file}.${process.pid}`, v);
+        renameSync(`${file}.${process.pid}`, file);
+      } catch {} // no cache: ask again next time
+    },
+  };
 }
 
 // Helm 3: --wait; Helm 4: a wait strategy, "watcher" being what --wait alone means.
@@ -159,7 +199,7 @@ export function toRevision(row: any): Revision {
   };
 }
 
-/** `helm status|upgrade -o json` release document -> ReleaseState. */
+/** `helm upgrade -o json` release document -> ReleaseState. */
 export function toState(rel: any): ReleaseState {
   const meta = rel.chart?.metadata ?? {};
   return {
@@ -172,6 +212,21 @@ export function toState(rel: any): ReleaseState {
     chartVersion: String(meta.version ?? ''),
     appVersion: String(meta.appVersion ?? ''),
     description: String(rel.info?.description ?? ''),
+  };
+}
+
+/** `helm get metadata -o json` -> ReleaseState (it has no description). */
+export function fromMetadata(m: any): ReleaseState {
+  return {
+    name: String(m.name ?? ''),
+    namespace: String(m.namespace ?? ''),
+    revision: Number(m.revision ?? 0),
+    updated: isoTime(m.deployedAt),
+    status: String(m.status ?? 'unknown'),
+    chart: String(m.chart ?? ''),
+    chartVersion: String(m.version ?? ''),
+    appVersion: String(m.appVersion ?? ''),
+    description: '',
   };
 }
 

@@ -50,6 +50,7 @@ export const processRunner: Runner = {
           stderr: Buffer.concat(err).toString('utf8'),
         }),
       );
+      child.stdin.on('error', () => {}); // a child that exits without reading stdin (EPIPE)
       child.stdin.end(opts.input ?? '');
     });
   },

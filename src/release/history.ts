@@ -24,7 +24,7 @@ export function formatHistory(h: HistoryResult): string {
     r.status,
     `${r.chart}-${r.chartVersion}`,
     r.appVersion,
-    r.description,
+    r.description.replace(/\s*\n\s*/g, '; '),
   ]);
   const widths = head.map((_, i) => Math.max(...[head, ...rows].map((row) => row[i].length)));
   const line = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ');

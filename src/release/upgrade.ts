@@ -44,7 +44,8 @@ export async function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<Upgr
   const release = checkRelease(o.release);
   const timeout = checkTimeout(o.timeout ?? '5m');
   const chart = findChartDir(o.chart, o.cwd);
-  const values = prepareValues(chart, o); // invalid values stop here, before Helm runs
+  helm.major().catch(() => {}); // `helm version` (local) runs while the values are checked
+  const values = prepareValues(chart, o); // invalid values stop here, before Helm touches the cluster
   const rollback = o.rollback ?? true;
   try {
     const state = await helm.upgrade({ release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun });
@@ -57,7 +58,8 @@ export async function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<Upgr
 
 /** A failed upgrade, told with the revision that is live now. */
 async function failure(helm: HelmClient, release: string, err: ProcessError, rolledBack: boolean): Promise<GoserviceError> {
-  const cause = err.stderr.split('\n').filter((l) => /^Error:/.test(l)).pop() ?? err.message;
+  const at = err.stderr.lastIndexOf('Error: ');
+  const cause = at < 0 ? err.message : err.stderr.slice(at + 7).trim().replace(/\s*\n\s*/g, '; ');
   let live = 'no revision is live';
   try {
     const revs = await helm.history(release);
@@ -66,11 +68,10 @@ async function failure(helm: HelmClient, release: string, err: ProcessError, rol
     if (d) live = `live revision: ${d.revision} (chart ${d.chart}-${d.chartVersion}, app ${d.appVersion})`;
     if (last && last !== d) live += `; latest revision ${last.revision} is ${last.status}`;
   } catch (e) {
-    if (!(e instanceof NotFoundError)) throw e;
-    live = 'no revision is live (the failed install was removed)';
+    live = e instanceof NotFoundError ? 'no revision is live (the failed install was removed)' : `live revision unknown: ${(e as Error).message}`;
   }
   return new OperationError(
-    `upgrade of release "${release}" in namespace "${helm.settings.namespace}" failed${rolledBack ? ' and was rolled back' : ''}: ${cause.replace(/^Error:\s*/, '')}\n${live}`,
+    `upgrade of release "${release}" in namespace "${helm.settings.namespace}" failed${rolledBack ? ' and was rolled back' : ''}: ${cause}\n${live}`,
     `see helm goservice history ${release}; check the pods (kubectl get pods -n ${helm.settings.namespace}) and fix the values, then upgrade again`,
     err.exitCode,
   );

@@ -38,7 +38,9 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
   const home = mkdtempSync(join(tmpdir(), `gs-release-${helm.name}-`));
   const helmEnv = {
     KUBECONFIG: kubeconfigPath,
-    HELM_PLUGINS: join(home, 'plugins'),
+    // Helm 4.3.1 installs a local plugin under $HELM_DATA_HOME/plugins whatever
+    // HELM_PLUGINS says, so both point there.
+    HELM_PLUGINS: join(home, 'data', 'plugins'),
     HELM_CONFIG_HOME: join(home, 'config'),
     HELM_CACHE_HOME: join(home, 'cache'),
     HELM_DATA_HOME: join(home, 'data'),
@@ -117,8 +119,8 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
 
     const rb = c.json(['rollback', 'hello']);
     expect(rb).toMatchObject({ from: { revision: 2 }, to: { revision: 1, chartVersion: c.chartVersion }, revision: 3, status: 'deployed' });
-    const status = JSON.parse(c.helm(['status', 'hello', '-o', 'json']).stdout);
-    expect([status.version, status.info.status, status.chart.metadata.version]).toEqual([3, 'deployed', c.chartVersion]);
+    const live = JSON.parse(c.helm(['get', 'metadata', 'hello', '-o', 'json']).stdout);
+    expect([live.revision, live.status, live.version, live.appVersion]).toEqual([3, 'deployed', c.chartVersion, c.appVersion]);
     expect(deploymentJson(c).spec.template.spec.containers[0].image).not.toMatch(/:1\.1\.0$/);
   });
 
@@ -159,8 +161,8 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
     expect(r.stderr).toContain('resources.limits.memory');
     expect(r.stderr).toContain('replicaCount');
     expect(revisions(c)).toHaveLength(1);
-    // Not even Helm's own schema check was reached: a namespace that does not
-    // exist is not noticed.
+    // Decided without Helm or the cluster: HELM_BIN points nowhere and the
+    // namespace does not exist, yet the answer is the same validation error.
     const elsewhere = runCli(['upgrade', 'hello', '--set', 'replicaCount=-1', '-n', 'no-such-namespace'], { cwd: c.project, env: { ...helmEnv, HELM_BIN: '/nonexistent/helm' } });
     expect(elsewhere.code).toBe(3);
   });
@@ -227,21 +229,23 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
 
   it('7. installs into a restricted Pod Security namespace with zero warnings; passes a server-side dry run', async () => {
     const c = setup('psa', { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' });
+    // Server-side dry run of the rendered manifests, before anything exists.
+    const rendered = c.helm(['template', 'hello', 'charts/hello']);
+    expect(rendered.status).toBe(0);
+    const dry = kubectl(['apply', '--dry-run=server', '-n', c.ns, '-f', '-'], { input: rendered.stdout });
+    expect(dry.stderr).toBe('');
+    expect(dry.code).toBe(0);
+    // The namespace does warn and enforce: the same dry run of a root pod is refused.
+    const rootPod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'root' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
+    expect(kubectl(['apply', '--dry-run=server', '-n', c.ns, '-f', '-'], { input: JSON.stringify(rootPod) }).stderr).toMatch(/violates? PodSecurity "restricted/);
+
+    // Install: Helm relays every API warning, and there are none.
     const up = c.gs(['upgrade', 'hello', '--timeout', '90s']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     const d = deploymentJson(c);
     expect(d.status.readyReplicas).toBe(d.spec.replicas);
     expect(kubectl(['get', 'events', '-n', c.ns, '--field-selector', 'reason=FailedCreate', '-o', 'name']).stdout.trim()).toBe('');
-
-    const rendered = c.helm(['template', 'hello', 'charts/hello']);
-    expect(rendered.status).toBe(0);
-    const dry = kubectl(['apply', '--dry-run=server', '-n', c.ns, '-f', '-'], { input: rendered.stdout });
-    expect(dry.stderr).toBe('');
-    expect(dry.code).toBe(0);
-    // The namespace does warn: the same dry run of a root pod is flagged.
-    const rootPod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'root' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
-    expect(kubectl(['apply', '--dry-run=server', '-n', c.ns, '-f', '-'], { input: JSON.stringify(rootPod) }).stderr).toMatch(/violates? PodSecurity "restricted/);
     expect(c.gs(['upgrade', 'hello', '--dry-run']).stdout).toMatch(/^\[dry run\] release hello/);
     expect(revisions(c)).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, OperationError, ValidationError } from '../../src/errors';
 import { HelmClient, helmSettings, splitChart, toRevision } from '../../src/helm/client';
 import { ProcessError } from '../../src/process/run';
-import { fakeRunner } from './fake-runner';
+import { fakeRunner } from '../support/fake-runner';
 
 const settings = helmSettings({ HELM_BIN: '/opt/helm', HELM_NAMESPACE: 'shop', HELM_KUBECONTEXT: 'kind' });
 const upgradeArgs = { release: 'hello', chart: '/c/hello', values: { a: 1 }, timeout: '15s', wait: true, rollbackOnFailure: true };
@@ -53,6 +53,19 @@ describe('argv per Helm major', () => {
     );
   });
 
+  it('remembers the version of an absolute HELM_BIN until the binary changes', async () => {
+    const { mkdtempSync, writeFileSync, utimesSync } = require('node:fs');
+    const bin = require('node:path').join(mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'helm-')), 'helm');
+    writeFileSync(bin, 'v3');
+    const runner = fakeRunner('v3.22.0');
+    const ask = () => new HelmClient(helmSettings({ HELM_BIN: bin }), runner).major();
+    expect([await ask(), await ask()]).toEqual([3, 3]);
+    expect(runner.calls).toHaveLength(1);
+    utimesSync(bin, new Date(), new Date(Date.now() + 5000));
+    await ask();
+    expect(runner.calls).toHaveLength(2);
+  });
+
   it('refuses an unknown Helm', async () => {
     await expect(new HelmClient(settings, fakeRunner('v2.17.0')).major()).rejects.toThrow(/unsupported Helm version v2.17.0/);
   });
@@ -102,12 +115,21 @@ describe('JSON output, one shape for both majors', () => {
     expect(splitChart('MISSING')).toEqual({ name: 'MISSING', version: '' });
   });
 
-  it('status reads the release document and skips notices printed before it', async () => {
-    const doc = { name: 'hello', namespace: 'shop', version: 3, info: { status: 'deployed', last_deployed: '2026-11-24T23:21:01Z', description: 'Rollback to 1' }, chart: { metadata: { name: 'hello', version: '0.1.0', appVersion: '1.0.0' } } };
-    const helm = new HelmClient(settings, fakeRunner('v4.3.1', () => ({ stdout: `Release "hello" has been upgraded.\n${JSON.stringify(doc, null, 2)}\n` })));
-    expect(await helm.status('hello')).toEqual({
-      name: 'hello', namespace: 'shop', revision: 3, updated: '2026-11-24T23:21:01.000Z', status: 'deployed', chart: 'hello', chartVersion: '0.1.0', appVersion: '1.0.0', description: 'Rollback to 1',
+  it('upgrade reads the release document and skips notices printed before it', async () => {
+    const doc = { name: 'hello', namespace: 'shop', version: 3, info: { status: 'deployed', last_deployed: '2026-11-24T23:21:01Z', description: 'Upgrade complete' }, chart: { metadata: { name: 'hello', version: '0.1.0', appVersion: '1.0.0' } } };
+    const helm = new HelmClient(settings, fakeRunner('v4.3.1', () => ({ stdout: `Release "hello" has been upgraded.\n${JSON.stringify(doc, null, 2)}\n`, stderr: 'W1124 warning\n' })));
+    expect(await helm.upgrade(upgradeArgs)).toEqual({
+      name: 'hello', namespace: 'shop', revision: 3, updated: '2026-11-24T23:21:01.000Z', status: 'deployed', chart: 'hello', chartVersion: '0.1.0', appVersion: '1.0.0', description: 'Upgrade complete', warnings: ['W1124 warning'],
     });
+  });
+
+  it('status reads `helm get metadata` (captured from Helm 3 and Helm 4)', async () => {
+    const h3 = { name: 'hello', chart: 'hello', version: '0.1.0', appVersion: '0.1.0', annotations: {}, namespace: 'try4', revision: 3, status: 'deployed', deployedAt: '2026-11-24T23:45:41Z' };
+    const h4 = { ...h3, labels: { owner: 'helm' }, applyMethod: 'ssa' };
+    const read = (v: string, doc: object) => new HelmClient(settings, fakeRunner(v, () => ({ stdout: JSON.stringify(doc) }))).status('hello');
+    const [a, b] = await Promise.all([read('v3.22.0', h3), read('v4.3.1', h4)]);
+    expect(a).toEqual(b);
+    expect(a).toEqual({ name: 'hello', namespace: 'try4', revision: 3, updated: '2026-11-24T23:45:41.000Z', status: 'deployed', chart: 'hello', chartVersion: '0.1.0', appVersion: '0.1.0', description: '' });
   });
 });
 

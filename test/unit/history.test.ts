@@ -1,6 +1,6 @@
 import { HelmClient, helmSettings } from '../../src/helm/client';
 import { formatHistory, history } from '../../src/release/history';
-import { fakeRunner } from './fake-runner';
+import { fakeRunner } from '../support/fake-runner';
 
 const rows = [
   { revision: 3, updated: '2026-11-24T23:22:00.5Z', status: 'deployed', chart: 'hello-0.1.0', app_version: '1.0.0', description: 'Rollback to 1' },
