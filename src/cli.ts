@@ -8,3 +8,4 @@ import Upgrade from './commands/upgrade';
 
 export const COMMANDS = { bump: Bump, create: Create, history: History, rollback: Rollback, upgrade: Upgrade };
 export { execute, handle } from '@oclif/core';
+export * as oclif from '@oclif/core'; // for the build's manifest step
