@@ -9,7 +9,8 @@ const { join } = require('node:path');
 const esbuild = require('esbuild');
 
 const root = join(__dirname, '..');
-const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', root, '--noEmit'], { stdio: 'inherit' });
+// tsconfig.test.json: the sources and the tests (ts-jest alone does not type-check).
+const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.test.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -38,8 +39,13 @@ esbuild.buildSync({
   await plugin.load();
   writeFileSync(join(root, 'oclif.manifest.json'), JSON.stringify(plugin.manifest));
   // Warm-up: the first run writes the V8 code cache of what it compiled, so let it be
-  // a `create` (of the bundled sample, written nowhere) rather than whatever a user runs first.
-  const warm = spawnSync(process.execPath, [join(root, 'bin/run.js'), 'create', 'hello', '--dir', join(root, 'test/fixtures/hello'), '--dry-run'], { encoding: 'utf8' });
+  // a `create` of the bundled sample (written nowhere) that also reads a values file,
+  // as upgrade and bump do, rather than whatever a user runs first.
+  const warm = spawnSync(
+    process.execPath,
+    [join(root, 'bin/run.js'), 'create', 'hello', '--dir', join(root, 'test/fixtures/hello'), '-f', join(root, 'charts/hello/values.yaml'), '--dry-run'],
+    { encoding: 'utf8' },
+  );
   if (warm.status !== 0) throw new Error(`warm-up run failed:\n${warm.stdout}${warm.stderr}`);
   writeFileSync(join(root, 'dist/.built'), '');
 })();

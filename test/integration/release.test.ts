@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CliResult, fixtureCopy, REPO, runCli } from '../support/cli';
+import { CliResult, fixtureCopy, RUN, runCli } from '../support/cli';
 import { ensureCluster, kubeconfigPath, kubectl } from '../support/cluster';
-import { HELMS, HelmTool } from '../support/tools';
+import { HELMS, HelmTool, repoRoot } from '../support/tools';
 
 jest.setTimeout(180_000);
 
@@ -66,7 +66,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
       appVersion: String(chart.appVersion),
       /** The plugin's CLI, as Helm runs it (HELM_BIN, HELM_NAMESPACE, KUBECONFIG). */
       gs: (args: string[]) => runCli(args, { cwd: project, env }),
-      gsAsync: (args: string[]) => runAsync(process.execPath, [join(REPO, 'bin/run.js'), ...args], project, env),
+      gsAsync: (args: string[]) => runAsync(process.execPath, [RUN, ...args], project, env),
       json: (args: string[]) => {
         const r = runCli([...args, '--json'], { cwd: project, env });
         if (r.code !== 0) throw new Error(`${args.join(' ')} failed (${r.code}): ${r.stderr}`);
@@ -86,7 +86,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
       .map((p) => p.spec.nodeName as string | undefined);
 
   it('the plugin installs into an isolated HELM_PLUGINS', () => {
-    const args = ['plugin', 'install', REPO, ...(helm.major === 4 ? ['--verify=false'] : [])];
+    const args = ['plugin', 'install', repoRoot, ...(helm.major === 4 ? ['--verify=false'] : [])];
     const r = spawnSync(helm.bin, args, { env: { ...process.env, ...helmEnv }, encoding: 'utf8' });
     expect(r.stderr + r.stdout).toContain('goservice');
     expect(r.status).toBe(0);

@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import type { GoserviceChartValues } from '../../src/generated/values';
 import { loadAssets } from '../../src/render/assets';
 import { render } from '../../src/render/render';
 import { schemaDefaults } from '../../src/schema/walk';
@@ -26,7 +27,7 @@ export function buildChart(name = 'hello', root = mkdtempSync(path.join(tmpdir()
       chartVersion: '0.1.0',
       appVersion: '0.1.0',
       description: `A Helm chart for ${name}`,
-      values: defaultValues(),
+      values: defaultValues() as GoserviceChartValues,
       chart: true,
     },
     loadAssets(),

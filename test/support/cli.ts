@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { repoRoot } from './tools';
 
-export const REPO = join(__dirname, '../..');
-const RUN = join(REPO, 'bin/run.js');
+export const RUN = join(repoRoot, 'bin/run.js');
 
 export interface CliResult {
   code: number;
@@ -14,15 +14,15 @@ export interface CliResult {
 
 /** Runs the built CLI as a user would (node bin/run.js ...); needs `npm run build`. */
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  if (!existsSync(join(REPO, 'dist/goservice.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-  const r = spawnSync(process.execPath, [RUN, ...args], { cwd: opts.cwd ?? REPO, env: { ...process.env, ...opts.env }, encoding: 'utf8' });
+  if (!existsSync(join(repoRoot, 'dist/goservice.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  const r = spawnSync(process.execPath, [RUN, ...args], { cwd: opts.cwd ?? repoRoot, env: { ...process.env, ...opts.env }, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A fresh copy of a fixture Go module in a temp dir. */
 export function fixtureCopy(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `goservice-${name}-`));
-  cpSync(join(REPO, 'test/fixtures', name), dir, { recursive: true });
+  cpSync(join(repoRoot, 'test/fixtures', name), dir, { recursive: true });
   return dir;
 }
 
