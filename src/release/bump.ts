@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { inc, ReleaseType, gt, valid } from 'semver';
 import { Document, parseDocument } from 'yaml';
 import { UsageError, ValidationError } from '../errors';
-import { findChartDir, readText, writeAtomic } from './chart';
+import { applyFiles } from '../write/apply';
+import { findChartDir, readText } from './chart';
 
 export const BUMP_LEVELS = ['major', 'minor', 'patch', 'premajor', 'preminor', 'prepatch', 'prerelease'] as const;
 
@@ -63,11 +64,12 @@ export function bump(o: BumpOptions): BumpResult {
     if (follow) values.setIn(['image', 'tag'], app);
   }
 
-  // Everything is checked: now write, each file atomically.
+  // Everything is checked: now write, through the one writer.
   chart.set('version', version);
   if (app !== oldApp) chart.set('appVersion', app);
-  if (imageTag?.updated) writeAtomic(valuesFile, values!.toString());
-  writeAtomic(chartFile, chart.toString());
+  const files = new Map([['Chart.yaml', chart.toString()]]);
+  if (imageTag?.updated) files.set('values.yaml', values!.toString());
+  applyFiles(chartDir, files, { force: true, dryRun: false });
   return { chartDir, version: { from: oldVersion, to: version }, appVersion: { from: oldApp, to: app }, imageTag };
 }
 

@@ -1,6 +1,6 @@
 // Locating a chart directory and reading what the release flow needs from it.
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { NotFoundError, UsageError, ValidationError } from '../errors';
 
@@ -50,11 +50,4 @@ export function readSchema(chartDir: string): object | undefined {
   } catch (e) {
     throw new ValidationError([{ path: '', message: `not valid JSON: ${(e as Error).message}` }], file);
   }
-}
-
-/** Replaces a file atomically: a temp file in the same directory, then rename. */
-export function writeAtomic(file: string, content: string): void {
-  const tmp = join(resolve(file, '..'), `.${basename(file)}.${process.pid}.tmp`);
-  writeFileSync(tmp, content);
-  renameSync(tmp, file);
 }
