@@ -15,5 +15,15 @@ was_up=0
 bash scripts/cluster.sh status >/dev/null 2>&1 && was_up=1
 [ "$was_up" = 1 ] || trap 'bash scripts/cluster.sh down >/dev/null 2>&1 || true' EXIT
 
-npx jest --selectProjects unit --ci "$@"
-npx jest --selectProjects integration --ci --runInBand "$@"
+results="$(mktemp -d)"
+status=0
+npx jest --selectProjects unit --ci --json --outputFile "$results/unit.json" "$@" || status=$?
+npx jest --selectProjects integration --ci --runInBand --json --outputFile "$results/integration.json" "$@" || status=$?
+# One closing line for both runs.
+node -e 'let p = 0, f = 0;
+  for (const file of process.argv.slice(1)) {
+    try { const r = require(file); p += r.numPassedTests; f += r.numFailedTests; } catch { f += 1; }
+  }
+  console.log(`tests: ${p} passed, ${f} failed`);' "$results/unit.json" "$results/integration.json"
+rm -rf "$results"
+exit "$status"
