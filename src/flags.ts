@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core';
 
+// Flag definitions shared by several commands.
+
 /** Values input shared by create and upgrade: Helm's own -f/--values and --set. */
 export const valuesFlags = {
   values: Flags.string({
@@ -19,4 +21,16 @@ export const valuesFlags = {
 
 export const jsonFlag = {
   json: Flags.boolean({ description: 'print the result as JSON', default: false }),
+};
+
+/** The release commands' namespace; as a Helm plugin it comes from `helm -n` (HELM_NAMESPACE). */
+export const namespaceFlag = {
+  namespace: Flags.string({
+    char: 'n',
+    description: 'namespace of the release (as a Helm plugin: taken from helm -n, i.e. HELM_NAMESPACE)',
+  }),
+};
+
+export const timeoutFlag = {
+  timeout: Flags.string({ default: '5m', helpValue: 'DURATION', description: 'how long to wait for the release to become ready, e.g. 90s, 5m' }),
 };

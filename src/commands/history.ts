@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command';
-import { jsonFlag } from '../flags';
-import { helmClient, helmFlags } from '../helm/flags';
+import { jsonFlag, namespaceFlag } from '../flags';
+import { helmClient } from '../helm/client';
 import { formatHistory, history } from '../release/history';
 
 export default class History extends BaseCommand {
@@ -10,7 +10,7 @@ export default class History extends BaseCommand {
   static args = { release: Args.string({ required: true, description: 'release name' }) };
   static flags = {
     max: Flags.integer({ min: 1, description: 'show at most this many of the newest revisions' }),
-    ...helmFlags,
+    ...namespaceFlag,
     ...jsonFlag,
   };
 

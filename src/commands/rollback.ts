@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command';
-import { jsonFlag } from '../flags';
-import { helmClient, helmFlags, timeoutFlag } from '../helm/flags';
+import { jsonFlag, namespaceFlag, timeoutFlag } from '../flags';
+import { helmClient } from '../helm/client';
 import { rollback } from '../release/rollback';
 
 export default class Rollback extends BaseCommand {
@@ -16,7 +16,7 @@ export default class Rollback extends BaseCommand {
     'to-chart-version': Flags.string({ helpValue: 'X', description: 'go back to the newest good revision of this chart version' }),
     recover: Flags.boolean({ description: 'roll back a release left pending by an interrupted operation' }),
     ...timeoutFlag,
-    ...helmFlags,
+    ...namespaceFlag,
     ...jsonFlag,
   };
 

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command';
-import { jsonFlag, valuesFlags } from '../flags';
-import { helmClient, helmFlags, timeoutFlag } from '../helm/flags';
+import { jsonFlag, namespaceFlag, timeoutFlag, valuesFlags } from '../flags';
+import { helmClient } from '../helm/client';
 import { upgrade } from '../release/upgrade';
 
 export default class Upgrade extends BaseCommand {
@@ -18,7 +18,7 @@ export default class Upgrade extends BaseCommand {
     'create-namespace': Flags.boolean({ description: 'create the namespace if it does not exist' }),
     'dry-run': Flags.boolean({ description: 'server-side dry run: render and validate in the cluster, store nothing' }),
     'no-rollback': Flags.boolean({ description: 'leave a failed upgrade in place instead of rolling back' }),
-    ...helmFlags,
+    ...namespaceFlag,
     ...jsonFlag,
   };
 

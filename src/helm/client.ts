@@ -20,6 +20,11 @@ export interface HelmSettings {
   env: NodeJS.ProcessEnv; // passed to Helm as is (KUBECONFIG, HELM_* ...)
 }
 
+/** HELM_BIN, HELM_NAMESPACE (unless -n), HELM_KUBECONTEXT and KUBECONFIG from the environment. */
+export function helmClient(flags: { namespace?: string }): HelmClient {
+  return new HelmClient(helmSettings(process.env, flags.namespace));
+}
+
 export function helmSettings(env: NodeJS.ProcessEnv = process.env, namespace?: string): HelmSettings {
   return {
     bin: env.HELM_BIN || 'helm',
