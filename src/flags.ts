@@ -7,13 +7,11 @@ export const valuesFlags = {
   values: Flags.string({
     char: 'f',
     multiple: true,
-    default: [],
     helpValue: 'FILE',
     description: 'values file in the shape of the chart\'s values.yaml (repeatable; later files win; null deletes a default)',
   }),
   set: Flags.string({
     multiple: true,
-    default: [],
     helpValue: 'KEY=VALUE',
     description: 'set a value on the command line, Helm syntax (repeatable; applied after --values)',
   }),
