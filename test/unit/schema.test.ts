@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, isSeq, Node, parseDocument } from 'yaml';
+import { isMap, isSeq, Node, parseDocument } from 'yaml';
 import { GOLDEN_CASES } from '../golden/cases';
 
 const repo = join(__dirname, '../..');
