@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { fixtureCopy } from '../support/cli';
 import { HELMS, repoRoot } from '../support/tools';
 
-// The plugin as users get it: installed into an isolated HELM_PLUGINS with
-// `helm plugin install`, run through `helm goservice`, output linted by Helm.
-describe.each(HELMS.map((h) => [h.name, h] as const))('%s plugin', (_, helm) => {
-  const home = mkdtempSync(join(tmpdir(), `goservice-${helm.name}-`));
+/** A Helm with a home of its own, so plugin installs stay out of the user's. */
+function isolatedHelm(bin: string, name: string) {
+  const home = mkdtempSync(join(tmpdir(), `goservice-${name}-`));
   const env = {
     ...process.env,
     // Helm 4 installs into $HELM_DATA_HOME/plugins whatever HELM_PLUGINS says: keep them one.
@@ -18,13 +17,21 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s plugin', (_, helm) => 
     HELM_DATA_HOME: join(home, 'data'),
   };
   const run = (args: string[], cwd = repoRoot) => {
-    const r = spawnSync(helm.bin, args, { cwd, env, encoding: 'utf8' });
+    const r = spawnSync(bin, args, { cwd, env, encoding: 'utf8' });
     return { code: r.status, out: r.stdout + r.stderr };
   };
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  return { home, env, run, remove: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+// The plugin as users get it: installed into an isolated HELM_PLUGINS with
+// `helm plugin install`, run through `helm goservice`, output linted by Helm.
+describe.each(HELMS.map((h) => [h.name, h] as const))('%s plugin', (_, helm) => {
+  const { env, run, remove } = isolatedHelm(helm.bin, helm.name);
+  const verify = helm.major === 4 ? ['--verify=false'] : []; // Helm 4 checks provenance unless told not to
+  afterAll(remove);
 
   it('installs from the project directory and lists its commands', () => {
-    const install = run(helm.major === 4 ? ['plugin', 'install', repoRoot, '--verify=false'] : ['plugin', 'install', repoRoot]);
+    const install = run(['plugin', 'install', repoRoot, ...verify]);
     expect(install.out).toContain('goservice');
     expect(install.code).toBe(0);
     expect(run(['plugin', 'list']).out).toMatch(/goservice\s+0\.1\.0/);
@@ -39,6 +46,19 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s plugin', (_, helm) => 
     expect(r.stdout).toContain('ready');
     expect(r.stdout).not.toMatch(/installing|building/);
   });
+
+  it('installs from a git URL: the hook installs the npm packages and builds the clone', () => {
+    const git = isolatedHelm(helm.bin, `${helm.name}-git`);
+    const install = git.run(['plugin', 'install', `file://${repoRoot}`, ...verify], tmpdir());
+    expect(install.out).toContain('goservice: building');
+    expect(install.code).toBe(0);
+    const dir = fixtureCopy('hello');
+    const created = git.run(['goservice', 'create', 'hello', '--dry-run'], dir);
+    expect(created.out).toContain('created   charts/hello/values.schema.json');
+    expect(created.code).toBe(0);
+    git.remove();
+    rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
 
   const combos: [string, string[]][] = [
     ['defaults (distroless, HPA on)', []],
