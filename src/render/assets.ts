@@ -8,11 +8,17 @@ export interface Assets {
   chartFiles: Map<string, string>; // templates/chart/**: copied verbatim
 }
 
-/** A Handlebars template of templates/, precompiled by `npm run gen`. */
+const templates = new Map<string, Handlebars.TemplateDelegate>();
+
+/** A Handlebars template of templates/, precompiled by `npm run gen`; built once per process. */
 export function template(name: string): Handlebars.TemplateDelegate {
-  const spec = TEMPLATES[name];
-  if (!spec) throw new Error(`no template ${name}: run npm run gen`);
-  return Handlebars.template(spec as TemplateSpecification);
+  let t = templates.get(name);
+  if (!t) {
+    const spec = TEMPLATES[name];
+    if (!spec) throw new Error(`no template ${name}: run npm run gen`);
+    templates.set(name, (t = Handlebars.template(spec as TemplateSpecification)));
+  }
+  return t;
 }
 
 type TemplateSpecification = Parameters<typeof Handlebars.template>[0];

@@ -1,6 +1,5 @@
 // Renders the paired multi-stage Dockerfile and its .dockerignore. Pure: the
 // templates are precompiled (src/generated/assets.ts); the output depends only on the options.
-import type Handlebars from 'handlebars';
 import { UsageError } from '../errors';
 import { DockerfileOptions } from '../model';
 import { template } from './assets';
@@ -8,14 +7,10 @@ import { template } from './assets';
 export const DISTROLESS_IMAGE = 'gcr.io/distroless/static-debian12:nonroot';
 export const ALPINE_IMAGE = 'alpine:3.22';
 
-let templates: { dockerfile: Handlebars.TemplateDelegate; dockerignore: Handlebars.TemplateDelegate } | undefined;
-const load = () => (templates ??= { dockerfile: template('dockerfile/Dockerfile.hbs'), dockerignore: template('dockerfile/dockerignore.hbs') });
-
 export function renderDockerfile(o: DockerfileOptions): Map<string, string> {
   // "golang:1.22.5" -> FROM golang:${GO_VERSION} with ARG GO_VERSION=1.22.5
   const image = /^([^@\s]+):([\w][\w.-]*)$/.exec(o.builderImage);
   if (!image) throw new UsageError('builderImage', `"${o.builderImage}" needs a tag, e.g. golang:1.22`);
-  const t = load();
   const context = {
     ...o,
     versionVariable: o.versionVariable ?? '',
@@ -29,8 +24,8 @@ export function renderDockerfile(o: DockerfileOptions): Map<string, string> {
     chartDir: o.chartDir.replace(/^\.\//, '').replace(/\/+$/, ''),
   };
   return new Map([
-    ['Dockerfile', tidy(t.dockerfile(context))],
-    ['.dockerignore', tidy(t.dockerignore(context))],
+    ['Dockerfile', tidy(template('dockerfile/Dockerfile.hbs')(context))],
+    ['.dockerignore', tidy(template('dockerfile/dockerignore.hbs')(context))],
   ]);
 }
 
