@@ -1,8 +1,8 @@
 // Locating a chart directory and reading what the release flow needs from it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { NotFoundError, UsageError, ValidationError } from '../errors';
+import { parseMapping } from '../values/merge';
 
 /** The chart to use: `explicit`, else the single chart under ./charts. */
 export function findChartDir(explicit: string | undefined, cwd = process.cwd()): string {
@@ -31,14 +31,7 @@ export function readText(file: string): string {
 /** YAML mapping in a chart file (values.yaml); a missing file is an empty mapping. */
 export function readYamlMap(file: string): Record<string, unknown> {
   if (!existsSync(file)) return {};
-  let doc: unknown;
-  try {
-    doc = parse(readText(file)) ?? {};
-  } catch (e) {
-    throw new ValidationError([{ path: '', message: `not valid YAML: ${(e as Error).message.split('\n')[0]}` }], file);
-  }
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ValidationError([{ path: '', message: 'must be a YAML mapping' }], file);
-  return doc as Record<string, unknown>;
+  return parseMapping(readText(file), (problem) => new ValidationError([{ path: '', message: problem }], file));
 }
 
 /** The chart's own values.schema.json, or undefined when it has none. */

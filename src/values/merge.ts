@@ -25,6 +25,18 @@ function mergeInto(target: ValuesObject, layer: ValuesObject): void {
   }
 }
 
+/** Parses YAML that must be a mapping (empty text is {}); `fail` makes the caller's error. */
+export function parseMapping(text: string, fail: (problem: string) => Error): ValuesObject {
+  let doc: unknown;
+  try {
+    doc = parse(text) ?? {};
+  } catch (e) {
+    throw fail(`not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!isObject(doc)) throw fail(`must be a YAML mapping of values (got ${Array.isArray(doc) ? 'a list' : typeof doc})`);
+  return doc;
+}
+
 /** Reads `-f/--values` files: each must hold a YAML mapping. */
 export function loadValuesFiles(paths: string[]): ValuesObject[] {
   return paths.map((file) => {
@@ -34,14 +46,7 @@ export function loadValuesFiles(paths: string[]): ValuesObject[] {
     } catch {
       throw new NotFoundError(`--values: file ${file} does not exist or cannot be read`, 'check the path given to -f/--values');
     }
-    let doc: unknown;
-    try {
-      doc = parse(text) ?? {};
-    } catch (e) {
-      throw new UsageError('--values', `${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'fix the YAML syntax');
-    }
-    if (!isObject(doc)) throw new UsageError('--values', `${file} must contain a YAML mapping of values (got ${Array.isArray(doc) ? 'a list' : typeof doc})`, 'write it in the shape of the chart\'s values.yaml');
-    return doc;
+    return parseMapping(text, (problem) => new UsageError('--values', `${file} ${problem}`, 'write it as YAML in the shape of the chart\'s values.yaml'));
   });
 }
 
