@@ -7,6 +7,8 @@ export const ExitCode = {
   conflict: 4, // a target exists (use --force) or a release operation is in progress
   notFound: 5, // a file, chart, release or namespace that does not exist
   failed: 6, // an operation ran and failed (e.g. an upgrade rolled back)
+  filesystem: 7, // a file or directory could not be read or written (permissions, disk full, ...)
+  interrupted: 130, // stopped by SIGINT/SIGTERM after cleaning up (128 + SIGINT)
 } as const;
 
 export class GoserviceError extends Error {
@@ -66,4 +68,44 @@ export class OperationError extends GoserviceError {
   constructor(message: string, suggestion?: string, exitCode: number = ExitCode.failed) {
     super(message, exitCode, suggestion);
   }
+}
+
+/** A file or directory that cannot be read or written; names the path, the cause and a fix. */
+export class FileSystemError extends GoserviceError {
+  constructor(readonly path: string, message: string, suggestion?: string, exitCode: number = ExitCode.filesystem) {
+    super(`${path}: ${message}`, exitCode, suggestion);
+  }
+}
+
+// errno -> [what happened, how to fix it, exit code]
+const ERRNO: Record<string, [string, string, number]> = {
+  ENOENT: ['does not exist', 'check the path', ExitCode.notFound],
+  EACCES: ['permission denied', 'check the owner and mode of the path (ls -ld), or run as a user who may write there', ExitCode.filesystem],
+  EPERM: ['operation not permitted', 'check the owner, mode and attributes of the path (ls -ld, lsattr)', ExitCode.filesystem],
+  EROFS: ['is on a read-only file system', 'run where the module is writable', ExitCode.filesystem],
+  ENOSPC: ['no space left on the device', 'free some space (df -h) and run again', ExitCode.filesystem],
+  EDQUOT: ['disk quota exceeded', 'free some space and run again', ExitCode.filesystem],
+  EXDEV: ['cannot be moved across file systems', 'keep the path on the same file system as the module', ExitCode.filesystem],
+  EISDIR: ['is a directory where a file is needed', 'remove or rename the directory', ExitCode.conflict],
+  ENOTDIR: ['has a file where a directory is needed', 'remove or rename the file in the way', ExitCode.conflict],
+  EEXIST: ['already exists', 'remove it, or run again with --force', ExitCode.conflict],
+  ENOTEMPTY: ['is a directory that is not empty', 'remove or rename it', ExitCode.conflict],
+  ELOOP: ['has too many levels of symbolic links', 'fix the link', ExitCode.filesystem],
+  ENAMETOOLONG: ['is too long a name', 'use a shorter path', ExitCode.usage],
+  EMFILE: ['too many open files', 'raise the limit (ulimit -n) and run again', ExitCode.filesystem],
+  EBUSY: ['is busy', 'close what uses it and run again', ExitCode.filesystem],
+  EIO: ['input/output error', 'check the disk', ExitCode.filesystem],
+};
+
+/**
+ * A Node file-system error (EACCES, EXDEV, ...) as a FileSystemError naming the
+ * path and what was being done; anything else is returned unchanged.
+ */
+export function fsError(err: unknown, path: string, doing: string): Error {
+  if (err instanceof GoserviceError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const known = code ? ERRNO[code] : undefined;
+  if (!known) return err instanceof Error ? err : new Error(String(err));
+  const [what, fix, exit] = known;
+  return new FileSystemError(path, `cannot ${doing}: ${what} (${code})`, fix, exit);
 }

@@ -12,6 +12,7 @@ export interface GoModule {
   mainPackage: string; // "." or "./cmd/orders"
   vendored: boolean; // vendor/ present: build with -mod=vendor, no download layer
   hasGoSum: boolean;
+  warnings: string[]; // things that will not break the build but that the user should know (cgo, go.work, ...)
 }
 
 /** Everything the Dockerfile template needs. */

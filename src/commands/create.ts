@@ -57,6 +57,7 @@ export default class Create extends BaseCommand {
       force: flags.force,
       dryRun: flags['dry-run'],
     });
+    for (const w of result.module.warnings) process.stderr.write(`Warning: ${w}\n`);
     if (flags.json) return this.log(JSON.stringify(result, null, 2));
     for (const f of result.files) this.log(`${f.action.padEnd(9)} ${f.path}`);
     this.log(`\n${result.dryRun ? 'Dry run: nothing written.' : 'Done.'} Go module ${result.module.modulePath} (main package ${result.module.mainPackage})`);

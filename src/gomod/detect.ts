@@ -19,6 +19,7 @@ export function detectModule(dir: string, mainOverride?: string): GoModule {
     mainPackage: mainOverride === undefined ? findMain(dir) : checkMain(dir, mainOverride),
     vendored: fs.existsSync(path.join(dir, 'vendor', 'modules.txt')),
     hasGoSum: fs.existsSync(path.join(dir, 'go.sum')),
+    warnings: [],
   };
 }
 
