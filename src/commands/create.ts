@@ -59,8 +59,10 @@ export default class Create extends BaseCommand {
     });
     for (const w of result.module.warnings) process.stderr.write(`Warning: ${w}\n`);
     if (flags.json) return this.log(JSON.stringify(result, null, 2));
-    for (const f of result.files) this.log(`${f.action.padEnd(9)} ${f.path}`);
+    for (const f of result.files) this.log(`${f.action.padEnd(9)} ${f.path}${f.needsForce ? '  (needs --force)' : ''}`);
     this.log(`\n${result.dryRun ? 'Dry run: nothing written.' : 'Done.'} Go module ${result.module.modulePath} (main package ${result.module.mainPackage})`);
+    const blocked = result.files.filter((f) => f.needsForce).length;
+    if (blocked) this.log(`${blocked} existing file(s) differ: the real run needs --force to replace them.`);
     if (!result.dryRun) this.log(`Next: helm lint ${result.chartDir} && helm goservice upgrade ${args.name} ${result.chartDir}`);
   }
 }

@@ -46,7 +46,7 @@ const UID = 65532; // distroless "nonroot"; the chart's securityContext and the 
 /** Detect, merge, validate, render, write: nothing is written unless all pass. */
 export function createService(o: CreateOptions, assets: Assets = loadAssets()): CreateResult {
   const { module, chartDir, files } = planService(o, assets);
-  const report = applyFiles(resolve(o.dir), files, { force: o.force, dryRun: o.dryRun });
+  const report = applyFiles(resolve(o.dir), files, { force: o.force, dryRun: o.dryRun, dirs: o.dockerfileOnly ? [] : [chartDir] });
   return { dir: resolve(o.dir), chartDir, module, files: report, dryRun: o.dryRun };
 }
 

@@ -6,11 +6,15 @@
 // appVersion is moved to the new one; any other tag is a deliberate pin and is
 // kept (the result says so).
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { inc, ReleaseType, gt, valid } from 'semver';
 import { Document, parseDocument } from 'yaml';
 import { UsageError, ValidationError } from '../errors';
-import { applyFiles } from '../write/apply';
+import { checkToken } from '../inputs/grammar';
+import { chartLockPath } from '../write/apply';
+import { withLock } from '../write/lock';
+import { realDir } from '../write/paths';
+import { realFile, removeStaleTemps, replaceFile } from '../write/replace';
 import { findChartDir, readText } from './chart';
 
 export const BUMP_LEVELS = ['major', 'minor', 'patch', 'premajor', 'preminor', 'prepatch', 'prerelease'] as const;
@@ -35,12 +39,22 @@ export interface BumpResult {
   imageTag: (Change & { updated: boolean }) | null; // null when values.yaml has no image.tag
 }
 
-// A tag Docker accepts, since appVersion becomes the default image tag.
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-
+/**
+ * Reads, checks and writes under the chart's lock, so concurrent bumps run one
+ * after another (each sees the version the previous one wrote). Chart.yaml and
+ * values.yaml are edited where they really are: through links, keeping modes.
+ */
 export function bump(o: BumpOptions): BumpResult {
+  if (o.appVersion !== undefined) checkToken('imageTag', '--app-version', o.appVersion); // it becomes the default image tag
   const chartDir = findChartDir(o.chart, o.cwd);
-  const chartFile = join(chartDir, 'Chart.yaml');
+  const chartFile = realFile(join(chartDir, 'Chart.yaml'));
+  return withLock(chartLockPath(realDir(chartDir, '--chart')), `the chart ${chartDir}`, () => {
+    removeStaleTemps(dirname(chartFile));
+    return bumpLocked(o, chartDir, chartFile);
+  });
+}
+
+function bumpLocked(o: BumpOptions, chartDir: string, chartFile: string): BumpResult {
   const chart = parseYamlDoc(chartFile);
 
   const oldVersion = String(chart.get('version') ?? '');
@@ -49,9 +63,6 @@ export function bump(o: BumpOptions): BumpResult {
 
   const oldApp = String(chart.get('appVersion') ?? '');
   const app = o.appVersion ?? oldApp;
-  if (o.appVersion !== undefined && !IMAGE_TAG.test(app)) {
-    throw new UsageError('--app-version', `"${app}" cannot be an image tag`, 'use letters, digits, ".", "_" and "-" (max 128), e.g. 1.4.0');
-  }
 
   // values.yaml is optional; image.tag follows the rule in the header.
   const valuesFile = join(chartDir, 'values.yaml');
@@ -67,18 +78,23 @@ export function bump(o: BumpOptions): BumpResult {
   // Everything is checked: now write, through the one writer.
   chart.set('version', version);
   if (app !== oldApp) chart.set('appVersion', app);
-  const files = new Map([['Chart.yaml', chart.toString()]]);
-  if (imageTag?.updated) files.set('values.yaml', values!.toString());
-  applyFiles(chartDir, files, { force: true, dryRun: false });
+  // values.yaml first: an interrupted run then leaves the version unbumped, and
+  // the next bump sees the moved tag as a pin equal to the new appVersion.
+  if (imageTag?.updated) replaceFile(valuesFile, values!.toString());
+  replaceFile(chartFile, chart.toString());
   return { chartDir, version: { from: oldVersion, to: version }, appVersion: { from: oldApp, to: app }, imageTag };
 }
 
 /** The version after `target` (a level or an explicit version); it must increase. */
 export function nextVersion(current: string, target: string, preid?: string): string {
   if ((BUMP_LEVELS as readonly string[]).includes(target)) {
-    if (preid !== undefined && !/^[0-9A-Za-z-]+$/.test(preid)) throw new UsageError('--preid', `"${preid}" is not a prerelease identifier`, 'use letters, digits and "-", e.g. rc');
+    if (preid !== undefined && !/^(0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)$/.test(preid)) {
+      throw new UsageError('--preid', `${JSON.stringify(preid)} is not a SemVer prerelease identifier`, 'use letters, digits and "-" (a number has no leading zero), e.g. rc');
+    }
     const level = target as ReleaseType;
-    return (preid === undefined ? inc(current, level) : inc(current, level, preid))!;
+    const next = preid === undefined ? inc(current, level) : inc(current, level, preid);
+    if (!next || !valid(next)) throw new UsageError('version', `cannot ${target} ${current}${preid === undefined ? '' : ` with --preid ${preid}`}`, 'give an explicit version, e.g. helm goservice bump 1.2.3');
+    return next;
   }
   const v = valid(target);
   if (!v) throw new UsageError('version', `"${target}" is neither a bump level nor a SemVer version`, `use one of ${BUMP_LEVELS.join(', ')}, or a version such as 1.2.3`);
