@@ -38,6 +38,7 @@ describe('detectModule on the fixtures', () => {
       mainPackage: '.',
       vendored: false,
       hasGoSum: false,
+      localReplaceDirs: [],
       warnings: [],
     });
   });
