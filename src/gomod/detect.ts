@@ -8,12 +8,12 @@ import { shownValue } from '../inputs/grammar';
 import { GoModule } from '../model';
 import { checkReplaces, workspaceWarnings } from './build-context';
 import { imageTargets } from './build-target';
-import { cgoWarnings } from './cgo-check';
 import { parseGoMod } from './go-mod-file';
 import { GoSources } from './go-sources';
 import { builderGoVersion } from './go-version';
 import { MainPackage } from './main-package';
 import { GO_MOD_MAX, ModuleFiles } from './module-files';
+import { targetBuildWarnings } from './target-build';
 
 export { builderGoVersion, compareGoVersions } from './go-version';
 
@@ -39,7 +39,7 @@ export function detectModule(dir: string, mainOverride?: string): GoModule {
     ...mod.warnings,
     ...replaces.warnings,
     ...workspaceWarnings(files),
-    ...cgoWarnings(files, sources, targets, path.posix.normalize(mainPackage), mod.modulePath, replaces.inside),
+    ...targetBuildWarnings(files, sources, targets, path.posix.normalize(mainPackage), mod.modulePath, replaces.inside),
   ];
   return {
     modulePath: mod.modulePath,

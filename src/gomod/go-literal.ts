@@ -13,6 +13,7 @@ export function unquoteGo(literal: string): string {
     if (body.includes('`')) throw new Error('a ` inside a raw string');
     return body.replace(/\r/g, ''); // Go drops carriage returns from raw strings
   }
+  if (!/["\n\\]/.test(body)) return body; // nothing to interpret
   const bytes: number[] = [];
   for (let i = 0; i < body.length; ) {
     const c = body[i];

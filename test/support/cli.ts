@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repoRoot } from './tools';
@@ -33,9 +33,22 @@ export function snapshot(dir: string): Record<string, string> {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = `${statSync(p).mtimeMs}:${readFileSync(p, 'utf8')}`;
+      else out[relative(dir, p)] = describeEntry(p);
     }
   };
   walk(dir);
   return out;
+}
+
+/** A file's mtime and content; links to directories, FIFOs, devices and dangling links are described, never read. */
+function describeEntry(p: string): string {
+  const link = lstatSync(p).isSymbolicLink() ? `link to ${readlinkSync(p)}:` : '';
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    return `${link}dangling`;
+  }
+  if (st.isFile()) return `${st.mtimeMs}:${readFileSync(p, 'utf8')}`;
+  return `${link}${st.isDirectory() ? 'directory' : 'special file'}:${st.mode}:${st.mtimeMs}`;
 }

@@ -1,6 +1,7 @@
-// cgo against the Dockerfile's CGO_ENABLED=0: files that import "C" are left out
-// of the build. Follows the main package's imports inside the module (and local
-// replaces in it); a package left with no files cannot build.
+// Whether the main package, and the packages of the module it imports, build for
+// each image target with the Dockerfile's CGO_ENABLED=0: files that import "C" are
+// left out (a warning), a package left with no files cannot build (an error on the
+// first target, a warning on the others).
 import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { LocalReplace } from './build-context';
@@ -11,11 +12,8 @@ import { modulePathProblem } from './module-path';
 
 const LISTED = 10; // files named in a warning before "and N more"
 
-/**
- * Warnings for files left out on any target; an error when a package of the build
- * has only such files for targets[0], a warning when that happens on another target.
- */
-export function cgoWarnings(files: ModuleFiles, sources: GoSources, targets: readonly BuildTarget[], mainRel: string, modulePath: string, replaces: LocalReplace[]): string[] {
+/** Warnings about the build on each target; throws when it cannot work on targets[0]. */
+export function targetBuildWarnings(files: ModuleFiles, sources: GoSources, targets: readonly BuildTarget[], mainRel: string, modulePath: string, replaces: LocalReplace[]): string[] {
   const dirOf = importDirs(files, modulePath, replaces);
   const leftOut = new Set<string>();
   const warnings: string[] = [];
@@ -27,6 +25,10 @@ export function cgoWarnings(files: ModuleFiles, sources: GoSources, targets: rea
       const cgo = built.filter((f) => f.cgo);
       const plain = built.filter((f) => !f.cgo);
       cgo.forEach((f) => leftOut.add(f.rel));
+      if (q === 0 && built.length === 0) {
+        // targets[0] decided the main package, so only another target gets here
+        warnings.push(`the main package ${pkgName(mainRel)} has no .go file that builds for ${targetName(t)}: a build for ${targetName(t)} (docker buildx build --platform ${targetName(t)}) fails`);
+      }
       if (cgo.length > 0 && plain.length === 0) {
         const what = `every .go file that builds for ${targetName(t)} imports "C" (${listed(cgo.map((f) => f.rel))}); with CGO_ENABLED=0 the Dockerfile leaves them out, so go build finds no files`;
         const fix = 'give the package files that build without cgo (e.g. a //go:build !cgo variant), or build it in your own Dockerfile with CGO_ENABLED=1 and a C toolchain (create --chart-only)';
