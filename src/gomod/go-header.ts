@@ -193,7 +193,7 @@ class GoLexer {
     const t = this.text;
     for (;;) {
       const c = t.charCodeAt(this.i);
-      if (isSpace(c) || c === 0xfeff) this.i++;
+      if (isSpace(c)) this.i++;
       else if (t.startsWith('//', this.i)) {
         const nl = t.indexOf('\n', this.i);
         this.i = nl < 0 ? t.length : nl + 1;

@@ -29,7 +29,8 @@ export class MainPackage {
     if (this.files.isDirectory('cmd')) {
       if (!this.files.contains(this.files.real('cmd')!)) outside.push('cmd');
       else {
-        for (const name of this.files.list('cmd').map((e) => e.name).sort()) {
+        // Names the go command's ./... skips (.x, _x, testdata) hold no service.
+        for (const name of this.files.list('cmd').map((e) => e.name).filter((n) => !/^[._]|^testdata$/.test(n)).sort()) {
           const rel = `cmd/${name}`;
           const real = this.files.real(rel);
           if (real === undefined || !this.files.isDirectory(rel)) continue;

@@ -39,7 +39,7 @@ export function parseDirectives(text: string, file: string): Directive[] {
       i++;
       continue;
     }
-    if (t.kind !== 'ident') fail(t.line, `unexpected ${shownToken(t)} where a directive should start`);
+    if (t.kind !== 'ident') fail(t.line, `unexpected ${JSON.stringify(t.text)} where a directive should start`);
     i++;
     const opensBlock = toks[i].kind === '(' && toks[i + 1].kind === 'eol';
     const emptyBlock = toks[i].kind === '(' && toks[i + 1].kind === ')' && ['eol', 'eof'].includes(toks[i + 2].kind);
@@ -113,8 +113,4 @@ function lex(text: string, fail: (line: number, what: string) => never): Token[]
   }
   toks.push({ kind: 'eol', text: '', line }, { kind: 'eof', text: '', line }, { kind: 'eof', text: '', line });
   return toks;
-}
-
-function shownToken(t: Token): string {
-  return JSON.stringify(t.text);
 }

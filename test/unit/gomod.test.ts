@@ -499,6 +499,11 @@ describe('main package directories from a cloned repository are hostile', () => 
     expect(err.suggestion).toMatch(/rename the directory.*or pass --main/);
   });
 
+  it('cmd directories the go command skips (.x, _x, testdata) are not candidates, whatever their names', () => {
+    const m = detectWith({ 'svc.go': LIB, 'cmd/.a;b/main.go': MAIN, 'cmd/_old/main.go': MAIN, 'cmd/testdata/main.go': MAIN, 'cmd/server/main.go': MAIN });
+    expect(m.mainPackage).toBe('./cmd/server');
+  });
+
   it('a hostile name without package main is ignored', () => {
     expect(detectWith({ 'svc.go': LIB, 'cmd/a;b/lib.go': 'package lib\n', 'cmd/ok/main.go': MAIN }).mainPackage).toBe('./cmd/ok');
   });
@@ -562,6 +567,11 @@ describe('replace directives: the image build context holds only the module', ()
     const m = detectModule(withLib('replace example.com/lib => ./lib'));
     expect(m.localReplaceDirs).toEqual(['./lib']);
     expect(m.warnings).toEqual([]);
+  });
+
+  it('a local replace without a go.mod is not listed (copying its go.mod would fail)', () => {
+    const dir = withLib('replace example.com/lib => ./lib\nreplace example.com/gone => ./gone');
+    expect(detectModule(dir).localReplaceDirs).toEqual(['./lib']);
   });
 
   it('a replace by another module version is not a directory', () => {
