@@ -6,7 +6,7 @@ import { UsageError } from '../errors';
 import { matches, shownValue } from '../inputs/grammar';
 import { isDirectoryPath, Replace } from './go-mod-file';
 import { parseDirectives, pathArg } from './mod-syntax';
-import { GO_MOD_MAX, ModuleFiles } from './module-files';
+import { GO_MOD_MAX, ModuleFiles, SAFE_NAME_CHARS } from './module-files';
 
 export interface LocalReplace {
   from: string; // the replaced module path
@@ -43,7 +43,7 @@ export function checkReplaces(files: ModuleFiles, replaces: Replace[], vendored:
     }
     const dir = rel === '.' ? '.' : `./${rel}`;
     if (!matches('mainPackage', dir)) {
-      fail('names a directory that is not safe in the Dockerfile', 'rename the directory using only letters, digits, "_", "-", ".", "~" and "+", and update the replace directive');
+      fail('names a directory that is not safe in the Dockerfile', `rename the directory using only ${SAFE_NAME_CHARS}, and update the replace directive`);
     }
     out.inside.push({ from: r.from, dir });
   }

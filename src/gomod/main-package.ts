@@ -7,7 +7,7 @@ import { UsageError } from '../errors';
 import { GRAMMAR, matches, shownValue } from '../inputs/grammar';
 import { BuildTarget, targetName } from './build-target';
 import { GoSources } from './go-sources';
-import { ModuleFiles, shownPath } from './module-files';
+import { ModuleFiles, SAFE_NAME_CHARS, shownPath } from './module-files';
 
 export class MainPackage {
   constructor(
@@ -98,7 +98,7 @@ export class MainPackage {
     throw new UsageError(
       '--main',
       `the main package in ${shownValue(rel)} has a directory name that is not safe in the Dockerfile's go build line`,
-      'rename the directory using only letters, digits, "_", "-", ".", "~" and "+" (e.g. cmd/server), or pass --main with another main package',
+      `rename the directory using only ${SAFE_NAME_CHARS} (e.g. cmd/server), or pass --main with another main package`,
     );
   }
 }

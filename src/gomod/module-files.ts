@@ -8,6 +8,8 @@ import { shownValue } from '../inputs/grammar';
 
 export const GO_MOD_MAX = 1 * MiB; // go.mod and go.work: real ones are a few KiB
 export const GO_SOURCE_MAX = 16 * MiB; // a .go file: generated tables reach a few MiB
+/** The characters a directory name that reaches the Dockerfile may have (the mainPackage grammar). */
+export const SAFE_NAME_CHARS = 'letters, digits, "_", "-", ".", "~" and "+"';
 
 export class ModuleFiles {
   readonly root: string; // the real path of the module root
