@@ -12,6 +12,9 @@ export interface GoModule {
   mainPackage: string; // "." or "./cmd/orders"
   vendored: boolean; // vendor/ present: build with -mod=vendor, no download layer
   hasGoSum: boolean;
+  // Directories (./lib) of local replace targets inside the module that have a go.mod:
+  // `go mod download` reads <dir>/go.mod, so it must be copied in before that step.
+  localReplaceDirs?: string[];
   warnings: string[]; // things that will not break the build but that the user should know (cgo, go.work, ...)
 }
 

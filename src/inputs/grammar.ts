@@ -34,6 +34,10 @@ export const GRAMMAR = {
   relativeDir: g('[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*', 512, 'a directory inside the module such as charts/orders (letters, digits, "_", ".", "-"; not hidden, not the module root)'),
   /** A Go toolchain version or golang image tag, e.g. 1.26 or 1.26.3. */
   goVersion: g('[0-9]+\\.[0-9]+(?:\\.[0-9]+)?(?:(?:rc|beta)[0-9]+)?(?:-[a-z0-9]+(?:[.-][a-z0-9]+)*)?', 64, 'a Go version such as 1.26 or 1.26.3 (optionally a variant such as 1.26-bookworm)'),
+  /** A Go release as go.mod's go and toolchain directives name it and golang images are tagged: 1.22, 1.22.5, 1.23rc1. */
+  goRelease: g('[1-9][0-9]*\\.(?:0|[1-9][0-9]*)(?:\\.(?:0|[1-9][0-9]*)|(?:rc|beta)[1-9][0-9]*)?', 32, 'a Go release such as 1.22, 1.22.5 or 1.23rc1'),
+  /** A module path (go.mod's module directive): import-path elements, none empty, starting or ending with a dot. */
+  modulePath: g('(?!-)[A-Za-z0-9_~+-](?:[A-Za-z0-9_.~+-]*[A-Za-z0-9_~+-])?(?:/[A-Za-z0-9_~+-](?:[A-Za-z0-9_.~+-]*[A-Za-z0-9_~+-])?)*', 512, 'a module path such as example.com/orders (letters, digits, "-", ".", "_", "~", "+" between slashes; no empty, leading-dot or trailing-dot elements)'),
 } as const;
 
 export type GrammarName = keyof typeof GRAMMAR;
