@@ -1,7 +1,8 @@
-// Advisory locks between goservice processes: a lock file created exclusively,
-// holding "pid start-time". A lock whose holder is gone (crashed, killed) is
-// taken over; a live one is waited for, then reported as a conflict.
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+// Advisory locks between goservice processes: a lock file created exclusively
+// (a hard link of a complete temp file), holding "pid start-time". A lock whose
+// holder is gone (crashed, killed) is taken over; a live one is waited for, then
+// reported as a conflict.
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { ConflictError, fsError } from '../errors';
 
 const POLL_MS = 20;
@@ -32,20 +33,21 @@ function holderAlive(content: string): boolean {
   return !start || !startTime(pid) || startTime(pid) === start;
 }
 
+/** Creates the lock with its content in one step (link of a complete temp file): never seen empty. */
 function tryCreate(path: string): boolean {
-  let fd: number;
+  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    fd = openSync(path, 'wx', 0o600);
+    writeFileSync(tmp, `${ME}\n`, { mode: 0o600 });
+    linkSync(tmp, path);
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw fsError(e, path, 'create the lock file');
-  }
-  try {
-    writeSync(fd, `${ME}\n`);
   } finally {
-    closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {}
   }
-  return true;
 }
 
 function readLock(path: string): string | undefined {
@@ -66,10 +68,12 @@ export function withLock<T>(path: string, what: string, fn: () => T, waitMs = 30
     if (tryCreate(path)) break;
     const held = readLock(path);
     if (held !== undefined && !holderAlive(held)) {
-      // A dead holder: move its lock aside (one taker wins the rename) and retry.
+      // A dead holder: move its lock aside (one taker wins the rename) and retry. If
+      // what moved is not the lock judged dead (another taker got there first), put it back.
       const aside = `${path}.stale-${process.pid}`;
       try {
         renameSync(path, aside);
+        if (readFileSync(aside, 'utf8') !== held) linkSync(aside, path);
         unlinkSync(aside);
       } catch {}
       continue;
