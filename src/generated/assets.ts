@@ -36,26 +36,6 @@ export const CHART_FILES: [string, string][] = [
   ]
 ];
 export const TEMPLATES: Record<string, object> = {
-  "chart-meta/Chart.yaml.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "apiVersion: v2\nname: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":2,"column":8},"end":{"line":2,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":2,"column":6},"end":{"line":2,"column":14}}}) : helper))) != null ? stack1 : "")
-    + "\ndescription: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":3,"column":15},"end":{"line":3,"column":26}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":3,"column":13},"end":{"line":3,"column":28}}}) : helper))) != null ? stack1 : "")
-    + "\ntype: application\n# The chart's version: bump it with `helm goservice bump` on every change.\nversion: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"chartVersion") || alias1(depth0, "chartVersion", {"start":{"line":6,"column":11},"end":{"line":6,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"chartVersion","hash":{},"data":data,"loc":{"start":{"line":6,"column":9},"end":{"line":6,"column":25}}}) : helper))) != null ? stack1 : "")
-    + "\n# The version of the service the chart deploys; image.tag defaults to it.\nappVersion: \""
-    + ((stack1 = (((helper = lookupProperty(helpers,"appVersion") || alias1(depth0, "appVersion", {"start":{"line":8,"column":15},"end":{"line":8,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appVersion","hash":{},"data":data,"loc":{"start":{"line":8,"column":13},"end":{"line":8,"column":27}}}) : helper))) != null ? stack1 : "")
-    + "\"\n# autoscaling/v2 and policy/v1 need Kubernetes 1.23 or later.\nkubeVersion: \">=1.23.0-0\"\nannotations:\n  goservice/go-module: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"modulePath") || alias1(depth0, "modulePath", {"start":{"line":12,"column":25},"end":{"line":12,"column":35}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"modulePath","hash":{},"data":data,"loc":{"start":{"line":12,"column":23},"end":{"line":12,"column":37}}}) : helper))) != null ? stack1 : "")
-    + "\n";
-},"useData":true},
   "chart-meta/README.md.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
