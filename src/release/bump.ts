@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { inc, ReleaseType, gt, valid } from 'semver';
 import { Document, parseDocument } from 'yaml';
 import { UsageError, ValidationError } from '../errors';
+import { helmYamlText } from '../render/helm-yaml';
 import { applyFiles } from '../write/apply';
 import { findChartDir, readText } from './chart';
 
@@ -67,8 +68,8 @@ export function bump(o: BumpOptions): BumpResult {
   // Everything is checked: now write, through the one writer.
   chart.set('version', version);
   if (app !== oldApp) chart.set('appVersion', app);
-  const files = new Map([['Chart.yaml', chart.toString()]]);
-  if (imageTag?.updated) files.set('values.yaml', values!.toString());
+  const files = new Map([['Chart.yaml', helmYamlText(chart, chartFile)]]);
+  if (imageTag?.updated) files.set('values.yaml', helmYamlText(values!, valuesFile));
   applyFiles(chartDir, files, { force: true, dryRun: false });
   return { chartDir, version: { from: oldVersion, to: version }, appVersion: { from: oldApp, to: app }, imageTag };
 }

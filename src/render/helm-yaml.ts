@@ -45,7 +45,7 @@ export function helmReadsAsNonString(s: string): boolean {
 
 /**
  * The text of `doc` as Helm should read it: every string scalar (keys too) that
- * Helm would read as another type is double-quoted; a non-finite number (which
+ * Helm would read as another type is double-quoted (unless a file had it so); a non-finite number (which
  * YAML writes as .inf/.nan and Helm cannot turn into JSON) is refused, naming its
  * key path, before anything is written. `source` names the file in that error.
  */
@@ -75,7 +75,16 @@ function quoteIfAmbiguous(node: Scalar, path: string, issues: ValidationIssue[])
   const v = node.value;
   if (typeof v === 'number' && !Number.isFinite(v)) {
     issues.push({ path: path || '(root)', message: `must be a finite number (got ${v}; a number beyond ±1.8e308 overflows to infinity)` });
-  } else if (typeof v === 'string' && (node.type === undefined || node.type === Scalar.PLAIN) && helmReadsAsNonString(v)) {
+  } else if (typeof v === 'string' && (node.type === undefined || node.type === Scalar.PLAIN) && !unchangedFromSource(node) && helmReadsAsNonString(v)) {
     node.type = Scalar.QUOTE_DOUBLE;
   }
+}
+
+/**
+ * A plain scalar read from a file and not changed since: Helm reads it as it
+ * always did (a user's `enabled: yes` stays the boolean Helm sees), so it is
+ * left as written.
+ */
+function unchangedFromSource(node: Scalar): boolean {
+  return node.type === Scalar.PLAIN && node.source !== undefined && node.source === node.value;
 }

@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Document, parse, parseDocument } from 'yaml';
 import { ValidationError } from '../../src/errors';
+import { bump } from '../../src/release/bump';
 import { goYamlReadsAsNonString, helmReadsAsNonString, helmYamlText } from '../../src/render/helm-yaml';
 
 // Strings that Helm's reader (go-yaml v2, YAML 1.1) takes for booleans, null,
@@ -55,6 +59,12 @@ describe('helmYamlText', () => {
     expect(helmYamlText(kept, 'values.yaml')).toBe("tag: 'yes'\n");
   });
 
+  it("leaves a user's plain scalars as written: Helm already reads them that way", () => {
+    const doc = parseDocument('enabled: yes\nwhen: 2024-01-02\ntag: 1.0.0\n');
+    doc.set('tag', 'off');
+    expect(helmYamlText(doc, 'values.yaml')).toBe('enabled: yes\nwhen: 2024-01-02\ntag: "off"\n');
+  });
+
   it.each([
     ['Infinity', { global: { big: Infinity } }, 'global.big'],
     ['-Infinity', { env: [{ name: 'X', value: -Infinity }] }, 'env[0].value'],
@@ -73,5 +83,26 @@ describe('helmYamlText', () => {
 
   it('refuses a .inf read from a file', () => {
     expect(() => helmYamlText(parseDocument('replicas: .inf\n'), 'values.yaml')).toThrow(/values\.yaml[\s\S]*replicas: must be a finite number/);
+  });
+});
+
+describe('bump writes for Helm too', () => {
+  // A chart whose appVersion and image.tag were written plain, as a user might.
+  const chart = (dir: string) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: hello\nversion: 0.1.0\nappVersion: 1.0.0\n');
+    writeFileSync(join(dir, 'values.yaml'), 'image:\n  repository: example.com/hello\n  tag: 1.0.0\nflag: yes\n');
+  };
+
+  it.each(['on', 'yes', '1e3', '1_000', '0777', '2024-01-02'])('--app-version %s reads back as that string in Chart.yaml and image.tag', (app) => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'bump-yaml-')), 'hello');
+    chart(dir);
+    bump({ target: 'patch', chart: dir, appVersion: app });
+    const chartYaml = parse(readFileSync(join(dir, 'Chart.yaml'), 'utf8'), { version: '1.1' });
+    const values = parse(readFileSync(join(dir, 'values.yaml'), 'utf8'), { version: '1.1' });
+    expect(chartYaml).toMatchObject({ version: '0.1.1', appVersion: app });
+    // image.tag followed appVersion; the user's own plain `yes` is still what Helm reads (true)
+    expect(values).toEqual({ image: { repository: 'example.com/hello', tag: app }, flag: true });
+    rmSync(dirname(dir), { recursive: true, force: true });
   });
 });
