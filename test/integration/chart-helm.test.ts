@@ -372,3 +372,20 @@ describe.each(HELMS)('YAML written by goservice, read back by $name', (helm) => 
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe.each(HELMS)('helm package under $name', (helm) => {
+  test("leaves the writer's staging and lock files out of the chart archive", () => {
+    const root = mkdtempSync(path.join(work, 'package-'));
+    const dir = buildChart('hello', root);
+    mkdirSync(path.join(dir, '.goservice-a1b2c3/templates'), { recursive: true });
+    writeFileSync(path.join(dir, '.goservice-a1b2c3/templates/deployment.yaml'), 'half-written: [');
+    writeFileSync(path.join(dir, 'templates/.goservice.lock'), '');
+    const r = spawnSync(helm.bin, ['package', dir, '--destination', root], { encoding: 'utf8', env: helmEnv });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const list = spawnSync('tar', ['-tzf', path.join(root, 'hello-0.1.0.tgz')], { encoding: 'utf8' });
+    expect(list.status).toBe(0);
+    const entries = list.stdout.trim().split('\n');
+    expect(entries).toEqual(expect.arrayContaining(['hello/Chart.yaml', 'hello/templates/deployment.yaml']));
+    expect(entries.filter((e) => e.includes('.goservice'))).toEqual([]);
+  });
+});
