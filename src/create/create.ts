@@ -11,7 +11,7 @@ import { valuesIssues } from '../values/validate';
 import { applyFiles, FileReport } from '../write/apply';
 import { FlagValue, toValuesLayer } from './value-flags';
 import { NodeTerm } from './node-terms';
-import { checkCreateOptions } from './options';
+import { checkChartDirInModule, checkCreateOptions } from './options';
 
 export interface CreateOptions {
   name: string;
@@ -56,6 +56,7 @@ export function planService(given: CreateOptions, assets: Assets = loadAssets())
   const o = checkCreateOptions(given);
   const { chartDir } = o;
   const module = detectModule(o.dir, o.main);
+  if (!o.chartOnly) checkChartDirInModule(chartDir, module);
   const values = chartValues(o, module, assets);
   const model: ServiceModel = {
     name: o.name,

@@ -4,6 +4,7 @@
 import { posix } from 'node:path';
 import { UsageError } from '../errors';
 import { checkSemver, checkToken, GRAMMAR, matches, shownValue } from '../inputs/grammar';
+import type { GoModule } from '../model';
 import type { CreateOptions } from './create';
 
 /** Flags whose value is a chart value but must also be a token (the image reaches the Dockerfile's docs and the manifests). */
@@ -42,4 +43,19 @@ function chartDirOf(o: CreateOptions): string {
     throw new UsageError('--chart-dir', `${shownValue(given)} is not valid`, `use ${GRAMMAR.relativeDir.expected}`);
   }
   return normalised;
+}
+
+/**
+ * The chart directory is kept out of the image (.dockerignore), so it must not
+ * hold what the build needs: the main package or vendor/.
+ */
+export function checkChartDirInModule(chartDir: string, module: Pick<GoModule, 'mainPackage' | 'vendored'>): void {
+  const within = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent}/`);
+  const main = module.mainPackage.replace(/^\.\/?/, '');
+  if (within(main, chartDir)) {
+    throw new UsageError('--chart-dir', `${shownValue(chartDir)} holds the main package ${module.mainPackage}, which the image build needs`, 'choose a directory of its own, e.g. charts/NAME');
+  }
+  if (module.vendored && within(chartDir, 'vendor')) {
+    throw new UsageError('--chart-dir', `${shownValue(chartDir)} is inside vendor/, which the image build needs`, 'choose a directory of its own, e.g. charts/NAME');
+  }
 }

@@ -144,6 +144,23 @@ describe('create: YAML 1.1-ambiguous values reach Helm as the strings that were 
   });
 });
 
+describe('create: --chart-dir may not hide what the image build needs', () => {
+  it.each([
+    ['withdeps', 'cmd', 'holds the main package ./cmd/withdeps'],
+    ['withdeps', 'cmd/withdeps', 'holds the main package ./cmd/withdeps'],
+    ['vendored', 'vendor/charts', 'is inside vendor/'],
+  ])('%s --chart-dir %s', (fixture, chartDir, words) => {
+    const dir = fixtureCopy(fixture);
+    const before = snapshot(dir);
+    const r = runCli(['create', fixture, '--chart-dir', chartDir], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${usage('--chart-dir', chartDir)} ${words}`);
+    expect(r.stderr).toMatch(/^Fix: \S/m);
+    expect(snapshot(dir)).toEqual(before);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('create: --chart-dir is normalised once', () => {
   it('./charts//svc/ writes charts/svc and keeps it out of the image', () => {
     const dir = fixtureCopy('hello');
