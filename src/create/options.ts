@@ -7,7 +7,7 @@ import { checkSemver, checkToken, GRAMMAR, matches, shownValue } from '../inputs
 import type { GoModule } from '../model';
 import type { CreateOptions } from './create';
 
-/** Flags whose value is a chart value but must also be a token (the image reaches the Dockerfile's docs and the manifests). */
+/** Value flags checked here as well as by the schema, so the refusal names the flag (exit 2) rather than the key. */
 const TOKEN_VALUE_FLAGS = { '--image': 'imageRepository' } as const;
 
 /** `o` with every option checked and --chart-dir normalised (default charts/NAME). */
