@@ -1,6 +1,6 @@
-import { posix, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { GoserviceChartValues } from '../generated/values';
-import { UsageError, ValidationError, ValidationIssue } from '../errors';
+import { ValidationError, ValidationIssue } from '../errors';
 import { builderGoVersion, compareGoVersions, detectModule } from '../gomod/detect';
 import { GoModule, Runtime } from '../model';
 import { Assets, loadAssets } from '../render/assets';
@@ -11,6 +11,7 @@ import { valuesIssues } from '../values/validate';
 import { applyFiles, FileReport } from '../write/apply';
 import { FlagValue, toValuesLayer } from './value-flags';
 import { NodeTerm } from './node-terms';
+import { checkChartDirInModule, checkCreateOptions } from './options';
 
 export interface CreateOptions {
   name: string;
@@ -51,12 +52,11 @@ export function createService(o: CreateOptions, assets: Assets = loadAssets()): 
 }
 
 /** Everything but the writing: the files `create` would produce. */
-export function planService(o: CreateOptions, assets: Assets = loadAssets()) {
-  if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(o.name)) {
-    throw new UsageError('NAME', `"${o.name}" is not a valid chart name`, 'use lowercase letters, digits and "-" (at most 53 characters), e.g. orders-api');
-  }
+export function planService(given: CreateOptions, assets: Assets = loadAssets()) {
+  const o = checkCreateOptions(given);
+  const { chartDir } = o;
   const module = detectModule(o.dir, o.main);
-  const chartDir = posix.normalize((o.chartDir ?? `charts/${o.name}`).replace(/\\/g, '/'));
+  if (!o.chartOnly) checkChartDirInModule(chartDir, module);
   const values = chartValues(o, module, assets);
   const model: ServiceModel = {
     name: o.name,

@@ -1,6 +1,18 @@
 /* Generated from schemas/ and templates/ by `npm run gen`. Do not edit. */
 
 /**
+ * An OCI image repository without tag or digest: lowercase path components, an optional registry host[:port].
+ */
+export type ImageRepository = string;
+/**
+ * An image tag (letters, digits, _ . -, not starting with . or -, at most 128), or empty.
+ */
+export type ImageTag = string;
+/**
+ * An image digest sha256:<64 lowercase hex digits>, or empty.
+ */
+export type ImageDigest = string;
+/**
  * A DNS-1123 label (lowercase letters, digits, "-"; at most 63), or empty.
  */
 export type DnsLabel = string;
@@ -49,13 +61,17 @@ export interface GoserviceChartValues {
    */
   image: {
     /**
-     * Image repository, e.g. registry.example.com/team/app.
+     * Image repository, e.g. registry.example.com/team/app (no tag or digest).
      */
-    repository: string;
+    repository: ImageRepository;
     /**
      * Image tag; empty means the chart's appVersion.
      */
-    tag?: string;
+    tag?: ImageTag;
+    /**
+     * Image digest (sha256:<64 hex digits>); when set, the pods run repository@digest and the tag is not used.
+     */
+    digest?: ImageDigest;
     /**
      * When the kubelet pulls the image.
      */

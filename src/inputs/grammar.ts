@@ -11,11 +11,15 @@ const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
 
 export interface Grammar {
   pattern: RegExp;
+  source: string; // the pattern's text, anchored: also the values schema's "pattern" (RE2 and ECMAScript alike)
   maxLength: number;
   expected: string; // what a valid value looks like, for messages
 }
 
-const g = (source: string, maxLength: number, expected: string): Grammar => ({ pattern: new RegExp(`^(?:${source})$`), maxLength, expected });
+const g = (body: string, maxLength: number, expected: string): Grammar => {
+  const source = `^(?:${body})$`;
+  return { pattern: new RegExp(source), source, maxLength, expected };
+};
 
 export const GRAMMAR = {
   /** An image repository without tag or digest, e.g. ghcr.io/acme/orders. */
@@ -32,6 +36,8 @@ export const GRAMMAR = {
   mainPackage: g('\\.|\\./[A-Za-z0-9_~+-][A-Za-z0-9_.~+-]*(?:/[A-Za-z0-9_~+-][A-Za-z0-9_.~+-]*)*', 512, 'a directory inside the module such as . or ./cmd/orders (letters, digits, "_", "-", ".", "~", "+"; no spaces or quotes)'),
   /** A chart directory relative to the module root: clean, not hidden, not the root. */
   relativeDir: g('[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*', 512, 'a directory inside the module such as charts/orders (letters, digits, "_", ".", "-"; not hidden, not the module root)'),
+  /** A chart and service name: a DNS label of at most 53 characters (Helm's release-name limit). */
+  chartName: g('[a-z0-9](?:[-a-z0-9]{0,51}[a-z0-9])?', 53, 'lowercase letters, digits and "-" (at most 53 characters, starting and ending with a letter or digit), e.g. orders-api'),
   /** A Go toolchain version or golang image tag, e.g. 1.26 or 1.26.3. */
   goVersion: g('[0-9]+\\.[0-9]+(?:\\.[0-9]+)?(?:(?:rc|beta)[0-9]+)?(?:-[a-z0-9]+(?:[.-][a-z0-9]+)*)?', 64, 'a Go version such as 1.26 or 1.26.3 (optionally a variant such as 1.26-bookworm)'),
   /** A Go release as go.mod's go and toolchain directives name it and golang images are tagged: 1.22, 1.22.5, 1.23rc1. */
@@ -46,6 +52,15 @@ export type GrammarName = keyof typeof GRAMMAR;
 export function matches(name: GrammarName, value: unknown): value is string {
   const gr = GRAMMAR[name];
   return typeof value === 'string' && value.length <= gr.maxLength && gr.pattern.test(value);
+}
+
+/**
+ * The values schema's "pattern" for a grammar (the schema test keeps them equal);
+ * `allowEmpty` for keys where "" means "use the default", such as image.tag.
+ */
+export function schemaPattern(name: GrammarName, allowEmpty = false): string {
+  const { source } = GRAMMAR[name];
+  return allowEmpty ? `^(?:${source.slice(1, -1)})?$` : source;
 }
 
 /** `value`, or a UsageError naming the field, the value (shown safely) and what is expected. */

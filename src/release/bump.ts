@@ -11,6 +11,7 @@ import { inc, ReleaseType, gt, valid } from 'semver';
 import { Document, parseDocument } from 'yaml';
 import { UsageError, ValidationError } from '../errors';
 import { checkToken } from '../inputs/grammar';
+import { helmYamlText } from '../render/helm-yaml';
 import { chartLockPath } from '../write/apply';
 import { withLock } from '../write/lock';
 import { realDir } from '../write/paths';
@@ -75,13 +76,13 @@ function bumpLocked(o: BumpOptions, chartDir: string, chartFile: string): BumpRe
     if (follow) values.setIn(['image', 'tag'], app);
   }
 
-  // Everything is checked: now write, through the one writer.
+  // Everything is checked: now write.
   chart.set('version', version);
   if (app !== oldApp) chart.set('appVersion', app);
   // values.yaml first: an interrupted run then leaves the version unbumped, and
   // the next bump sees the moved tag as a pin equal to the new appVersion.
-  if (imageTag?.updated) replaceFile(valuesFile, values!.toString());
-  replaceFile(chartFile, chart.toString());
+  if (imageTag?.updated) replaceFile(valuesFile, helmYamlText(values!, valuesFile));
+  replaceFile(chartFile, helmYamlText(chart, chartFile));
   return { chartDir, version: { from: oldVersion, to: version }, appVersion: { from: oldApp, to: app }, imageTag };
 }
 

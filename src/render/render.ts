@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { GoserviceChartValues } from '../generated/values';
 import type { DockerfileOptions } from '../model';
 import { Assets, template } from './assets';
+import { renderChartYaml } from './chart-yaml';
 import { renderDockerfile } from './dockerfile';
 import { valueRows } from './values-table';
 import { renderValuesYaml } from './values-yaml';
@@ -39,7 +40,7 @@ export function render(model: ServiceModel, assets: Assets): Map<string, string>
 
 function renderChart(model: ServiceModel, assets: Assets): Map<string, string> {
   const files = new Map(assets.chartFiles);
-  files.set(CHART_FILES.chartYaml, template('chart-meta/Chart.yaml.hbs')(model));
+  files.set(CHART_FILES.chartYaml, renderChartYaml(model));
   const header = ` Default values for ${model.name}. Every key is described by values.schema.json,\n which Helm checks on lint, template, install and upgrade.`;
   files.set(CHART_FILES.values, renderValuesYaml(model.values, assets.schema, header));
   files.set(CHART_FILES.schema, assets.schemaText);

@@ -1,15 +1,17 @@
 import { Document, isMap, isScalar, isSeq, Node } from 'yaml';
 import { inSchemaOrder, itemsOf, propertyOf, Schema } from '../schema/walk';
+import { helmYamlText } from './helm-yaml';
 
 /**
  * values.yaml: the chart's values in schema order, each key preceded by the
- * schema's description as a comment, top-level keys separated by a blank line.
+ * schema's description as a comment, top-level keys separated by a blank line;
+ * written for Helm's YAML 1.1 reader (src/render/helm-yaml.ts).
  */
 export function renderValuesYaml(values: object, schema: Schema, header: string): string {
   const doc = new Document(inSchemaOrder(schema, schema, values));
   annotate(doc.contents as Node, schema, schema, true);
   doc.commentBefore = header;
-  return doc.toString({ lineWidth: 0 });
+  return helmYamlText(doc, 'values', { lineWidth: 0 });
 }
 
 function annotate(node: Node | null, nodeSchema: Schema | undefined, root: Schema, top = false): void {

@@ -60,6 +60,19 @@ export const BAD_VALUES: BadValuesCase[] = [
   { name: 'probe path without a slash', values: { probes: { liveness: { path: 'healthz' } } }, path: 'probes.liveness.path', by: 'schema' },
   { name: 'env without a name', values: { env: [{ value: 'debug' }] }, path: 'env[0].name', by: 'schema' },
   { name: 'nameOverride not a DNS label', values: { nameOverride: 'My_App' }, path: 'nameOverride', by: 'schema' },
+  // hostile strings: the image reference is pasted into the Deployment; the schema
+  // holds it to the OCI reference grammar (src/inputs/grammar.ts), so Helm refuses too
+  { name: 'repository with a quote and newlines smuggling hostPID', values: { image: { repository: 'example/app"\nhostPID: true\nx: "' } }, path: 'image.repository', by: 'schema' },
+  { name: 'repository with upper case', values: { image: { repository: 'Example/App' } }, path: 'image.repository', by: 'schema' },
+  { name: 'repository with a tag in it', values: { image: { repository: 'example/app:1.0' } }, path: 'image.repository', by: 'schema' },
+  { name: 'empty repository', values: { image: { repository: '' } }, path: 'image.repository', by: 'schema' },
+  { name: 'tag with spaces', values: { image: { tag: '1.0 beta' } }, path: 'image.tag', by: 'schema' },
+  { name: 'tag with a quote and a newline smuggling hostPID', values: { image: { tag: '1.0"\nhostPID: true' } }, path: 'image.tag', by: 'schema' },
+  { name: 'tag starting with a dot', values: { image: { tag: '.1' } }, path: 'image.tag', by: 'schema' },
+  { name: 'tag longer than 128', values: { image: { tag: 'a'.repeat(129) } }, path: 'image.tag', by: 'schema' },
+  { name: 'digest not sha256', values: { image: { digest: 'md5:0123456789abcdef0123456789abcdef' } }, path: 'image.digest', by: 'schema' },
+  { name: 'digest too short', values: { image: { digest: 'sha256:abc' } }, path: 'image.digest', by: 'schema' },
+  { name: 'hostPID as a top-level key', values: { hostPID: true }, path: 'hostPID', by: 'schema' },
   // cross-field rules
   { name: 'minReplicas above maxReplicas', values: { autoscaling: { minReplicas: 12, maxReplicas: 10 } }, path: 'autoscaling.minReplicas', by: 'rule' },
   { name: 'cpu limit below request', values: { resources: { limits: { cpu: '50m' } } }, path: 'resources.limits.cpu', by: 'rule' },
@@ -117,6 +130,8 @@ export const GOOD_VALUES: ValuesCase[] = [
   { name: 'exponent and binary quantities', values: { resources: { requests: { memory: '1e8' }, limits: { memory: '0.5Gi' } } } },
   { name: 'limits deleted with null', values: { resources: { limits: null } } },
   { name: 'global key', values: { global: { imageRegistry: 'registry.example.com' } } },
+  { name: 'registry with a port, nested path, tag', values: { image: { repository: 'registry.example.com:5000/team/sub_group/app', tag: 'v1.2.3_build-4' } } },
+  { name: 'image by digest', values: { image: { repository: 'ghcr.io/acme/app', digest: `sha256:${'0123456789abcdef'.repeat(4)}` } } },
   {
     name: 'pod anti-affinity and topology spread',
     values: {

@@ -1,14 +1,17 @@
 // The chart under the real, pinned Helm 3 and Helm 4: lint, rendered objects, and
 // every bad value rejected by Helm itself (schema) or by the chart's render-time rules.
 import { spawnSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { formatIssue } from '../../src/errors';
+import { loadAssets } from '../../src/render/assets';
+import { render } from '../../src/render/render';
 import { checkRules } from '../../src/values/rules';
 import { BAD_VALUES, BadValuesCase, GOOD_VALUES, ValuesCase } from '../cases/values-cases';
 import { buildChart, withDefaults } from '../support/chart-fixture';
+import { fixtureCopy, runCli } from '../support/cli';
 import { HELMS } from '../support/tools';
 
 jest.setTimeout(60_000);
@@ -236,5 +239,153 @@ describe.each(HELMS)('chart under $name', (helm) => {
 
   test('PORT follows containerPort', () => {
     expect(container(render({ containerPort: 9090 })).env[0]).toEqual({ name: 'PORT', value: '9090' });
+  });
+});
+
+// A value that slipped past the schema (helm --skip-schema-validation, or a chart
+// whose schema was edited) still cannot add fields: every string the templates
+// emit goes through quote/toYaml/toJson.
+const SMUGGLE = '"\nhostPID: true\nhostNetwork: true\nx: "';
+
+describe.each(HELMS)('hostile strings under $name --skip-schema-validation', (helm) => {
+  function renderUnchecked(values: Record<string, unknown>): any[] {
+    const r = spawnSync(
+      helm.bin,
+      ['template', 'rel', chart, '--namespace', 'apps', '--skip-schema-validation', '-f', valuesFile(values), ...KUBE_VERSION],
+      { encoding: 'utf8', env: helmEnv },
+    );
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    return parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean);
+  }
+
+  test.each<[string, Record<string, unknown>, (objects: any[]) => void]>([
+    ['image.repository', { image: { repository: `app${SMUGGLE}` } }, (o) => expect(deployment(o).spec.template.spec.containers[0].image).toBe(`app${SMUGGLE}:0.1.0`)],
+    ['image.tag', { image: { tag: `1.0${SMUGGLE}` } }, (o) => expect(deployment(o).spec.template.spec.containers[0].image).toBe(`example/app:1.0${SMUGGLE}`)],
+    ['image.digest', { image: { digest: `sha256:0${SMUGGLE}` } }, (o) => expect(deployment(o).spec.template.spec.containers[0].image).toBe(`example/app@sha256:0${SMUGGLE}`)],
+    ['image.pullPolicy', { image: { pullPolicy: `Always${SMUGGLE}` } }, (o) => expect(deployment(o).spec.template.spec.containers[0].imagePullPolicy).toBe(`Always${SMUGGLE}`)],
+    ['probes.liveness.path', { probes: { liveness: { path: `/x${SMUGGLE}` } } }, (o) => expect(deployment(o).spec.template.spec.containers[0].livenessProbe.httpGet.path).toBe(`/x${SMUGGLE}`)],
+    ['serviceAccount.automount', { serviceAccount: { automount: `true${SMUGGLE}` } }, (o) => expect(deployment(o).spec.template.spec.automountServiceAccountToken).toBe(`true${SMUGGLE}`)],
+    ['serviceAccount.name', { serviceAccount: { name: `sa${SMUGGLE}` } }, (o) => expect(deployment(o).spec.template.spec.serviceAccountName).toBe(`sa${SMUGGLE}`)],
+    ['service.type', { service: { type: `ClusterIP${SMUGGLE}` } }, (o) => expect(o.find((x) => x.kind === 'Service').spec.type).toBe(`ClusterIP${SMUGGLE}`)],
+    ['fullnameOverride', { fullnameOverride: 'n\nhostPID: true' }, (o) => expect(deployment(o).metadata.name).toBe('n\nhostPID: true')],
+    ['nameOverride', { nameOverride: 'n\nhostPID: true' }, (o) => expect(deployment(o).spec.selector.matchLabels['app.kubernetes.io/name']).toBe('n\nhostPID: true')],
+  ])('%s renders as one string, no field added, security context kept', (_, values, check) => {
+    const objects = renderUnchecked(values);
+    check(objects);
+    const pod = deployment(objects).spec.template.spec;
+    for (const o of objects) expect(JSON.stringify(o)).not.toMatch(/"host(PID|Network)":/);
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+  });
+
+  test('the same repository is refused when the schema is on', () => {
+    const r = spawnSync(helm.bin, ['template', 'rel', chart, '-f', valuesFile({ image: { repository: `app${SMUGGLE}` } }), ...KUBE_VERSION], { encoding: 'utf8', env: helmEnv });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("values don't meet the specifications of the schema");
+  });
+});
+
+const deployment = (objects: any[]) => objects.find((o) => o.kind === 'Deployment');
+
+describe.each(HELMS)('image by digest under $name', (helm) => {
+  test('repository@digest, the tag unused', () => {
+    const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
+    const r = spawnSync(helm.bin, ['template', 'rel', chart, '-f', valuesFile({ image: { repository: 'ghcr.io/acme/app', tag: '9.9.9', digest } }), ...KUBE_VERSION], { encoding: 'utf8', env: helmEnv });
+    expect(r.status).toBe(0);
+    const objects = parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean);
+    expect(deployment(objects).spec.template.spec.containers[0].image).toBe(`ghcr.io/acme/app@${digest}`);
+  });
+});
+
+// What goservice writes, read back by Helm itself (go-yaml v2, YAML 1.1), is what
+// was meant: strings stay strings, numbers and booleans keep their types.
+const AMBIGUOUS = [
+  'on', 'Off', 'y', 'n', 'yes', 'NO', 'true', 'False', 'null', '~', '', '1_000', '0b101', '-0b1', '0B11', '0x1F', '0X1F', '0777', '0o17',
+  '-0o17', '0_b1', '1e3', '1e3_0', '.5', '+1', '.inf', '-.Inf', '.nan', '12:30', '2001-12-14', '2001-12-14 21:59:43', '<<', '1e400', '0.1.0',
+];
+
+describe.each(HELMS)('YAML written by goservice, read back by $name', (helm) => {
+  const helmRun = (...args: string[]) => spawnSync(helm.bin, [...args, ...KUBE_VERSION], { encoding: 'utf8', env: helmEnv });
+  const objectsOf = (stdout: string) => parseAllDocuments(stdout).map((d) => d.toJS()).filter(Boolean);
+
+  test('values.yaml and Chart.yaml: every value and key as meant', () => {
+    const root = mkdtempSync(path.join(work, 'roundtrip-'));
+    const values = withDefaults({
+      podAnnotations: Object.fromEntries(AMBIGUOUS.map((s, i) => [`a${i}`, s])),
+      // (not "<<" as a key: Helm's own toYaml writes it plain, and then reads it as a merge key)
+      podLabels: Object.fromEntries(AMBIGUOUS.filter((s) => s !== '' && s !== '<<').map((s) => [s, 'k'])),
+      global: { list: AMBIGUOUS, n: 3, f: 0.5, neg: -2, b: true, multi: 'line one\nhostPID: true\n' },
+    });
+    const modulePath = 'example.com/a"b\nname: evil';
+    const files = render(
+      { name: 'hello', modulePath, chartDir: 'hello', chartVersion: '1.0.0-on', appVersion: 'on', description: `A "chart"\nfor ${modulePath}`, values: values as any, chart: true },
+      loadAssets(),
+    );
+    for (const [file, content] of files) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), content);
+    }
+    writeFileSync(
+      path.join(root, 'hello/templates/dump.yaml'),
+      [
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dump\ndata:',
+        '  values: {{ toJson .Values | quote }}',
+        // .Chart's JSON differs between Helm 3 and 4: the fields one by one
+        '  chart: {{ dict "name" .Chart.Name "version" .Chart.Version "appVersion" .Chart.AppVersion "description" .Chart.Description "kubeVersion" .Chart.KubeVersion "annotations" .Chart.Annotations | toJson | quote }}',
+      ].join('\n'),
+    );
+    const r = helmRun('template', 'rel', path.join(root, 'hello'), '--show-only', 'templates/dump.yaml');
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const dump = objectsOf(r.stdout)[0].data;
+    expect(JSON.parse(dump.values)).toEqual(values);
+    expect(JSON.parse(dump.chart)).toEqual({
+      name: 'hello',
+      version: '1.0.0-on',
+      appVersion: 'on',
+      // Helm itself turns white space in a description into spaces (Metadata.Validate)
+      description: `A "chart" for ${modulePath.replace('\n', ' ')}`,
+      kubeVersion: '>=1.23.0-0',
+      annotations: { 'goservice/go-module': modulePath },
+    });
+  });
+
+  test('create then bump, through the CLI: image, labels and annotations as meant', () => {
+    const dir = fixtureCopy('hello');
+    const created = runCli(['create', 'hello', '--chart-only', '--app-version', 'on', '--set', 'image.tag=on,podAnnotations.yes=no,podLabels.y=0777'], { cwd: dir });
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+    const chartDir = path.join(dir, 'charts/hello');
+    const pod = () => {
+      const r = helmRun('template', 'rel', chartDir);
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+      return deployment(objectsOf(r.stdout)).spec.template;
+    };
+    let t = pod();
+    expect(t.spec.containers[0].image).toBe('hello:on');
+    expect(t.metadata.annotations).toEqual({ yes: 'no' });
+    expect(t.metadata.labels).toMatchObject({ y: '0777', 'app.kubernetes.io/version': 'on', 'helm.sh/chart': 'hello-0.1.0' });
+
+    const bumped = runCli(['bump', 'patch', '--chart', chartDir, '--app-version', '1_000'], { cwd: dir });
+    expect({ code: bumped.code, stderr: bumped.stderr }).toEqual({ code: 0, stderr: '' });
+    t = pod();
+    expect(t.spec.containers[0].image).toBe('hello:1_000');
+    expect(t.metadata.labels).toMatchObject({ 'app.kubernetes.io/version': '1_000', 'helm.sh/chart': 'hello-0.1.1' });
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe.each(HELMS)('helm package under $name', (helm) => {
+  test("leaves the writer's staging and lock files out of the chart archive", () => {
+    const root = mkdtempSync(path.join(work, 'package-'));
+    const dir = buildChart('hello', root);
+    mkdirSync(path.join(dir, '.goservice-a1b2c3/templates'), { recursive: true });
+    writeFileSync(path.join(dir, '.goservice-a1b2c3/templates/deployment.yaml'), 'half-written: [');
+    writeFileSync(path.join(dir, 'templates/.goservice.lock'), '');
+    const r = spawnSync(helm.bin, ['package', dir, '--destination', root], { encoding: 'utf8', env: helmEnv });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const list = spawnSync('tar', ['-tzf', path.join(root, 'hello-0.1.0.tgz')], { encoding: 'utf8' });
+    expect(list.status).toBe(0);
+    const entries = list.stdout.trim().split('\n');
+    expect(entries).toEqual(expect.arrayContaining(['hello/Chart.yaml', 'hello/templates/deployment.yaml']));
+    expect(entries.filter((e) => e.includes('.goservice'))).toEqual([]);
   });
 });

@@ -157,3 +157,49 @@ describe('rebuild after a code-only change', () => {
     expect(log).not.toMatch(/go: downloading/);
   }, BUILD_TIMEOUT);
 });
+
+describe('a module shaped to trip the build', () => {
+  // main package in a directory whose name the shell would expand unquoted (~),
+  // a go.work that points outside the context, the writer's staging names, and a
+  // VERSION build argument (say, from a git tag) with quotes, ; and $(...): the
+  // shell passes it on verbatim. (Go splits -ldflags at white space, which git
+  // tag names cannot contain.)
+  const tag = tagOf('hello', 'odd');
+  const VERSION = `v1.4.0+build."7";$(id)\`id\`'x'`;
+  let dir: string;
+  beforeAll(() => {
+    dir = path.join(work, 'hello-odd');
+    fs.cpSync(path.join(FIXTURES, 'hello'), dir, { recursive: true });
+    const main = path.join(dir, 'cmd', 'hello~svc');
+    fs.mkdirSync(main, { recursive: true });
+    fs.renameSync(path.join(dir, 'main.go'), path.join(main, 'main.go'));
+    fs.writeFileSync(path.join(main, 'version.go'), 'package main\n\nimport "os"\n\nvar version = "dev"\n\nfunc init() {\n\tif os.Getenv("PRINT_VERSION") != "" {\n\t\tprintln(version)\n\t}\n}\n');
+    fs.writeFileSync(path.join(dir, 'go.work'), 'go 1.22\n\nuse (\n\t.\n\t./missing\n)\n');
+    fs.writeFileSync(path.join(dir, 'go.work.sum'), '');
+    fs.mkdirSync(path.join(dir, '.goservice-stage', 'charts'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.goservice.lock'), '');
+    const m = detectModule(dir);
+    expect(m.mainPackage).toBe('./cmd/hello~svc');
+    const files = renderDockerfile({
+      builderImage: `golang:${builderGoVersion(m)}`,
+      runtime: 'scratch',
+      mainPackage: m.mainPackage,
+      binaryName: 'hello',
+      port: 8080,
+      uid: UID,
+      vendored: m.vendored,
+      hasGoSum: m.hasGoSum,
+      versionVariable: 'main.version',
+      chartDir: 'charts/hello',
+    });
+    for (const [name, text] of files) fs.writeFileSync(path.join(dir, name), text);
+    buildImage(dir, tag, ['--build-arg', `VERSION=${VERSION}`]);
+  }, BUILD_TIMEOUT);
+
+  it('builds the module alone (go.work kept out of the context) and stamps VERSION verbatim', async () => {
+    expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain("go build -trimpath -ldflags \"-s -w -X main.version=${VERSION}\" -o /out/hello './cmd/hello~svc'");
+    const binary = await withContainer(tag, (_, root) => fs.readFileSync(path.join(root, 'hello')));
+    expect(binary.includes(Buffer.from(VERSION))).toBe(true);
+    expect(imageConfig(tag).config.Entrypoint).toEqual(['/hello']);
+  });
+});

