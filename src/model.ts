@@ -28,6 +28,7 @@ export interface DockerfileOptions {
   uid: number; // numeric non-root user: USER, matches the chart's securityContext
   vendored: boolean;
   hasGoSum: boolean;
+  localReplaceDirs?: string[]; // ./lib: local replace targets whose go.mod `go mod download` reads
   versionVariable?: string; // e.g. main.version: adds -X <var>=${VERSION}
   chartDir: string; // relative chart directory, kept out of the build context
 }

@@ -78,6 +78,7 @@ export function planService(given: CreateOptions, assets: Assets = loadAssets())
           uid: values.securityContext?.runAsUser ?? UID,
           vendored: module.vendored,
           hasGoSum: module.hasGoSum,
+          localReplaceDirs: module.localReplaceDirs,
           versionVariable: o.versionVariable,
           chartDir,
         },

@@ -20,6 +20,8 @@ export function renderDockerfile(o: DockerfileOptions): Map<string, string> {
     ...t,
     vendored: o.vendored,
     hasGoSum: o.hasGoSum,
+    // COPY ["./lib/go.mod", "./lib/"]: JSON form, each path held to its grammar.
+    replaceCopies: (o.localReplaceDirs ?? []).map((d) => JSON.stringify([`${checkToken('mainPackage', 'replace directory', d)}/go.mod`, `${d}/`])),
     versionVariable: o.versionVariable !== undefined,
     goBuild: goBuildCommand(o),
     entrypoint: JSON.stringify([`/${t.binaryName}`]),

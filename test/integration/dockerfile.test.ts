@@ -160,6 +160,7 @@ describe('rebuild after a code-only change', () => {
 
 describe('a module shaped to trip the build', () => {
   // main package in a directory whose name the shell would expand unquoted (~),
+  // a local replace inside the module (its go.mod is needed by go mod download),
   // a go.work that points outside the context, the writer's staging names, and a
   // VERSION build argument (say, from a git tag) with quotes, ; and $(...): the
   // shell passes it on verbatim. (Go splits -ldflags at white space, which git
@@ -174,12 +175,18 @@ describe('a module shaped to trip the build', () => {
     fs.mkdirSync(main, { recursive: true });
     fs.renameSync(path.join(dir, 'main.go'), path.join(main, 'main.go'));
     fs.writeFileSync(path.join(main, 'version.go'), 'package main\n\nimport "os"\n\nvar version = "dev"\n\nfunc init() {\n\tif os.Getenv("PRINT_VERSION") != "" {\n\t\tprintln(version)\n\t}\n}\n');
+    fs.mkdirSync(path.join(dir, 'lib'));
+    fs.writeFileSync(path.join(dir, 'lib', 'go.mod'), 'module example.com/lib\n\ngo 1.22\n');
+    fs.writeFileSync(path.join(dir, 'lib', 'lib.go'), 'package lib\n\nconst Name = "lib"\n');
+    fs.appendFileSync(path.join(dir, 'go.mod'), '\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./lib\n');
+    fs.writeFileSync(path.join(main, 'lib.go'), 'package main\n\nimport "example.com/lib"\n\nvar _ = lib.Name\n');
     fs.writeFileSync(path.join(dir, 'go.work'), 'go 1.22\n\nuse (\n\t.\n\t./missing\n)\n');
     fs.writeFileSync(path.join(dir, 'go.work.sum'), '');
     fs.mkdirSync(path.join(dir, '.goservice-stage', 'charts'), { recursive: true });
     fs.writeFileSync(path.join(dir, '.goservice.lock'), '');
     const m = detectModule(dir);
     expect(m.mainPackage).toBe('./cmd/hello~svc');
+    expect(m.localReplaceDirs).toEqual(['./lib']);
     const files = renderDockerfile({
       builderImage: `golang:${builderGoVersion(m)}`,
       runtime: 'scratch',
@@ -189,6 +196,7 @@ describe('a module shaped to trip the build', () => {
       uid: UID,
       vendored: m.vendored,
       hasGoSum: m.hasGoSum,
+      localReplaceDirs: m.localReplaceDirs,
       versionVariable: 'main.version',
       chartDir: 'charts/hello',
     });
@@ -196,7 +204,8 @@ describe('a module shaped to trip the build', () => {
     buildImage(dir, tag, ['--build-arg', `VERSION=${VERSION}`]);
   }, BUILD_TIMEOUT);
 
-  it('builds the module alone (go.work kept out of the context) and stamps VERSION verbatim', async () => {
+  it('builds the module alone (go.work kept out of the context, the local replace copied before go mod download) and stamps VERSION verbatim', async () => {
+    expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('\nCOPY go.mod ./\nCOPY ["./lib/go.mod","./lib/"]\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\n');
     expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain("go build -trimpath -ldflags \"-s -w -X main.version=${VERSION}\" -o /out/hello './cmd/hello~svc'");
     const binary = await withContainer(tag, (_, root) => fs.readFileSync(path.join(root, 'hello')));
     expect(binary.includes(Buffer.from(VERSION))).toBe(true);

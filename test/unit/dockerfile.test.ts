@@ -52,6 +52,11 @@ describe('renderDockerfile: build stage', () => {
     expect(at('RUN --mount=type=cache,target=/go/pkg/mod go mod download')).toBe(at('COPY go.mod go.sum ./') + 1);
     expect(at('COPY . .')).toBe(at('RUN --mount=type=cache,target=/go/pkg/mod go mod download') + 1);
     expect(dockerfile({ hasGoSum: false })).toContain('\nCOPY go.mod ./\n');
+    // go mod download reads the go.mod of local replace targets: copied first, as JSON.
+    expect(dockerfile({ localReplaceDirs: ['./lib', './x/y'] })).toContain('\nCOPY go.mod go.sum ./\nCOPY ["./lib/go.mod","./lib/"]\nCOPY ["./x/y/go.mod","./x/y/"]\nRUN --mount');
+    expect(() => dockerfile({ localReplaceDirs: ['./lib"]\nRUN id'] })).toThrow(/replace directory/);
+    // A go.work outside the build context is never used.
+    expect(stages(dockerfile())[1]).toContain('ENV GOWORK=off');
   });
 
   it('builds a static, stripped, trimmed binary for the target platform', () => {
