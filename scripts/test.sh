@@ -22,7 +22,8 @@ npx jest --selectProjects integration --ci --runInBand --json --outputFile "$res
 # One closing line for both runs.
 node -e 'let p = 0, f = 0;
   for (const file of process.argv.slice(1)) {
-    try { const r = require(file); p += r.numPassedTests; f += r.numFailedTests; } catch { f += 1; }
+    // A suite that fails to load runs no test: count it as a failure too.
+    try { const r = require(file); p += r.numPassedTests; f += r.numFailedTests + r.numRuntimeErrorTestSuites; } catch { f += 1; }
   }
   console.log(`tests: ${p} passed, ${f} failed`);' "$results/unit.json" "$results/integration.json"
 rm -rf "$results"
