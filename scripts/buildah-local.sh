@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # buildah with this project's local store: source it to get `bah` (scripts do), or
 # run it as buildah itself: `bash scripts/buildah-local.sh images` (the tests do).
 # One store outside the repository, reused across runs so rebuilds are fast, with

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install buildah (and what the image build tests use) from Debian's packages when
-# missing, then print its version. CI calls this once in its setup step.
+# Install buildah (and what the image build tests use, and shellcheck for the
+# scripts) from Debian's packages when missing, then print its version.
 set -euo pipefail
 
 need=()
@@ -8,6 +8,7 @@ command -v buildah >/dev/null || need+=(buildah)
 command -v busybox >/dev/null || need+=(busybox-static)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 [ -d /usr/share/zoneinfo ] || need+=(tzdata)
+command -v shellcheck >/dev/null || need+=(shellcheck)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

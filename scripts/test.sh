@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund
 npm run --silent build
 bash scripts/tools.sh            # helm3 + helm4 + control-plane binaries
-bash scripts/buildah.sh          # buildah from Debian's packages, when missing
+bash scripts/buildah.sh          # buildah (and shellcheck) from Debian's packages, when missing
+shellcheck -S warning scripts/*.sh
 
 was_up=0
 bash scripts/cluster.sh status >/dev/null 2>&1 && was_up=1
