@@ -1,7 +1,7 @@
 // Bounded reading of files a user points at (values files, go.mod, .go sources,
 // chart files): regular files only, size checked before and while reading, so a
 // link to /dev/zero or /dev/urandom, a FIFO or a huge file is refused, not read forever.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { fsError, UsageError } from '../errors';
 
 export const MiB = 1024 * 1024;
@@ -15,7 +15,8 @@ export interface ReadLimits {
 export function readBounded(path: string, { maxBytes, field }: ReadLimits): string {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat below refuses it.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw fsError(e, path, 'read it');
   }
