@@ -25,12 +25,18 @@ export function findChartDir(explicit: string | undefined, cwd = process.cwd()):
   throw new UsageError('--chart', `several charts under ./charts: ${found.sort().join(', ')}`, `choose one, e.g. --chart charts/${found[0]}`);
 }
 
-/** A chart file's text: a regular file of at most `maxBytes`; a missing file is a NotFoundError naming it. */
+/**
+ * A chart file's text: a regular file of at most `maxBytes`. A missing file is a
+ * NotFoundError; a special or oversized one makes the chart invalid (exit 3).
+ */
 export function readText(file: string, maxBytes: number = LIMITS.chartFileBytes): string {
+  const field = basename(file);
   try {
-    return readBounded(file, { maxBytes, field: basename(file) });
+    return readBounded(file, { maxBytes, field });
   } catch (e) {
     if ((e as { exitCode?: number }).exitCode === ExitCode.notFound) throw new NotFoundError(`${file} does not exist`, 'check the chart directory');
+    const prefix = `${field}: ${file} `;
+    if (e instanceof UsageError && e.message.startsWith(prefix)) throw new ValidationError([{ path: '(file)', message: e.message.slice(prefix.length) }], file);
     throw e;
   }
 }

@@ -13,6 +13,8 @@ export const LIMITS = {
   depth: 100,
   /** Nesting of objects and arrays in a values.schema.json. */
   schemaDepth: 200,
+  /** Subschema checks one value of a chart schema may cost, $refs expanded. */
+  schemaChecks: 1_000_000,
   /** Alias expansions in one YAML document (entity-expansion attacks). */
   aliases: 100,
   /** Highest --set list index (Helm's strvals MaxIndex). */

@@ -87,6 +87,100 @@ export function checkSchemaShape(schema: unknown, source: string): void {
     }
   }
   if (issues.length) throw new ValidationError(issues, source);
+  const cost = expansion(schema);
+  if (cost === 'endless') {
+    throw new ValidationError([{ path: '#', message: 'refers to itself without end: a $ref cycle (through allOf, anyOf, oneOf, not, if/then/else) that never moves into a property or item' }], source);
+  }
+  if (cost > LIMITS.schemaChecks) {
+    throw new ValidationError([{ path: '#', message: `expands to more than ${LIMITS.schemaChecks} subschema checks (e.g. $refs that fan out level after level); a chart schema this costly is refused` }], source);
+  }
+}
+
+type Edge = [object, boolean]; // a subschema, and whether it applies to a child value (a property or item)
+
+const IN_PLACE_ONE = new Set(['not', 'if', 'then', 'else']);
+const IN_PLACE_LIST = new Set(['allOf', 'anyOf', 'oneOf']);
+const IN_PLACE_MAP = new Set(['dependencies', 'dependentSchemas']);
+const CHILD_ONE = new Set(['additionalProperties', 'additionalItems', 'contains', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems', 'items']);
+const CHILD_LIST = new Set(['prefixItems', 'items']);
+const CHILD_MAP = new Set(['properties', 'patternProperties']);
+
+/** The subschemas of a schema object, local $refs followed. */
+function edgesOf(root: object, node: Record<string, unknown>): Edge[] {
+  const out: Edge[] = [];
+  const add = (v: unknown, child: boolean) => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) out.push([v, child]);
+  };
+  for (const [key, v] of Object.entries(node)) {
+    if (key === '$ref' && typeof v === 'string') add(resolveRef(root, v), false);
+    else if (IN_PLACE_ONE.has(key)) add(v, false);
+    else if (IN_PLACE_LIST.has(key) && Array.isArray(v)) v.forEach((x) => add(x, false));
+    else if (IN_PLACE_MAP.has(key) && typeof v === 'object' && v) Object.values(v).forEach((x) => add(x, false));
+    else if (CHILD_LIST.has(key) && Array.isArray(v)) v.forEach((x) => add(x, true));
+    else if (CHILD_ONE.has(key)) add(v, true);
+    else if (CHILD_MAP.has(key) && typeof v === 'object' && v) Object.values(v).forEach((x) => add(x, true));
+  }
+  return out;
+}
+
+/** The target of a local $ref ("#" or "#/a/b"), if there is one. */
+function resolveRef(root: object, ref: string): unknown {
+  if (ref !== '#' && !ref.startsWith('#/')) return undefined; // not local: ajv reports it
+  let node: unknown = root;
+  for (const raw of ref === '#' ? [] : ref.slice(2).split('/')) {
+    let seg: string;
+    try {
+      seg = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    } catch {
+      return undefined;
+    }
+    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, seg)) return undefined;
+    node = (node as Record<string, unknown>)[seg];
+  }
+  return node;
+}
+
+interface Frame {
+  node: object;
+  descents: number; // child edges taken from the root to here
+  edges: Edge[];
+  next: number;
+  cost: number;
+}
+
+/**
+ * How many subschema checks one value can cost, with $refs expanded: a cycle that
+ * moves into a property or item is counted once (its cost follows the data, which
+ * is bounded), a cycle that stays on the same value is 'endless'. Iterative.
+ */
+function expansion(root: object): number | 'endless' {
+  const memo = new Map<object, number>();
+  const open = new Map<object, number>(); // nodes on the current path -> their descents
+  const stack: Frame[] = [{ node: root, descents: 0, edges: edgesOf(root, root as Record<string, unknown>), next: 0, cost: 1 }];
+  open.set(root, 0);
+  while (stack.length) {
+    const f = stack[stack.length - 1];
+    if (f.next < f.edges.length) {
+      const [child, intoChild] = f.edges[f.next++];
+      const descents = f.descents + (intoChild ? 1 : 0);
+      const known = memo.get(child);
+      if (known !== undefined) f.cost += known;
+      else if (open.has(child)) {
+        if (open.get(child) === descents) return 'endless';
+        f.cost += 1;
+      } else {
+        open.set(child, descents);
+        stack.push({ node: child, descents, edges: edgesOf(root, child as Record<string, unknown>), next: 0, cost: 1 });
+      }
+      continue;
+    }
+    stack.pop();
+    open.delete(f.node);
+    memo.set(f.node, f.cost);
+    if (f.cost > LIMITS.schemaChecks) return f.cost;
+    if (stack.length) stack[stack.length - 1].cost += f.cost;
+  }
+  return memo.get(root) ?? 1;
 }
 
 function patternIssue(pattern: string, at: Visit, issues: ValidationIssue[]): void {

@@ -32,13 +32,39 @@ export function compileSchema(schema: object, source = 'values.schema.json'): Va
   else {
     const Ajv = require('ajv').default; // loaded only when needed: it is slow to start
     try {
-      validate = new Ajv({ ...AJV_OPTIONS, code: { regExp: re2RegExp } }).compile(schema) as ValidateFunction;
+      const ajv = new Ajv({ ...AJV_OPTIONS, code: { regExp: re2RegExp } });
+      ajv.removeKeyword('uniqueItems').addKeyword({ keyword: 'uniqueItems', type: 'array', schemaType: 'boolean', validate: uniqueItems });
+      validate = ajv.compile(schema) as ValidateFunction;
     } catch (e) {
       throw schemaError(e, source);
     }
   }
   compiled.set(schema, { validate, source });
   return validate;
+}
+
+/** JSON Schema's uniqueItems in linear time (ajv's own compares every pair of objects). */
+function uniqueItems(unique: boolean, items: unknown[]): boolean {
+  if (!unique) return true;
+  const seen = new Set<string>();
+  for (const item of items) {
+    const key = canonical(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
+/** A value as JSON with sorted keys: equal JSON values give equal strings. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
 }
 
 function schemaError(e: unknown, source: string): ValidationError {
@@ -129,6 +155,8 @@ function toIssue(e: ErrorObject, values: object): ValidationIssue {
       const both = Array.isArray(required) && required.length > 1 ? `must not set ${listed(required.map(String), 10)} together` : undefined;
       return { path, value, message: both ?? 'must not match the schema under "not"' };
     }
+    case 'uniqueItems':
+      return { path, value, message: 'must not have duplicate items' };
     case 'minItems':
       return { path, value, message: `must have at least ${p.limit} item(s)` };
     case 'maxItems':
