@@ -59,7 +59,7 @@ class SetParser {
       }
       this.checkDepth(path);
       if (next === '=') return path;
-      if (next !== '.') throw this.error(path, next === ',' ? 'has no value (a "," comes before any "=")' : 'has no value (no "=")');
+      if (next !== '.') throw this.error(path, next === ',' ? 'has no value (a "," comes before any "="): write key=value' : 'has no value (no "="): write key=value');
     }
   }
 
@@ -157,7 +157,8 @@ class SetParser {
 
   /** A usage error naming the key path read so far, never the value. */
   private error(path: PathPart[], problem: string): UsageError {
-    const shown = path.length ? `key ${formatPath(path)}` : 'a key';
+    const key = formatPath(path);
+    const shown = !path.length ? 'a key' : key.includes('"') ? `key ${key}` : `key "${key}"`;
     return new UsageError('--set', `${shown} ${problem}`, FIX);
   }
 }

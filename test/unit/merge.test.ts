@@ -93,7 +93,7 @@ describe('parseSet (Helm --set syntax)', () => {
     ['a[-1]=1', 'negative list index -1'],
     ['a[1=1', 'without "]"'],
     ['a={x,y', 'no closing "}"'],
-    ['a=1,a.b=2', 'key a is set to something other than a map'],
+    ['a=1,a.b=2', 'key "a" is set to something other than a map'],
   ])('rejects %s', (arg, expected) => {
     const e = thrown(() => parseSet([arg]));
     expect(e.exitCode).toBe(ExitCode.usage);
@@ -105,7 +105,7 @@ describe('parseSet (Helm --set syntax)', () => {
     expect(parseSet(['a[65536]=1']).a).toHaveLength(65537);
     let e!: GoserviceError;
     const ms = timed(() => (e = thrown(() => parseSet(['tolerations[20000000].key=x']))));
-    expect(e.message).toBe("--set: key tolerations has list index 20000000, greater than the maximum supported index of 65536 (Helm's limit)");
+    expect(e.message).toBe('--set: key "tolerations" has list index 20000000, greater than the maximum supported index of 65536 (Helm\'s limit)');
     expect(ms).toBeLessThan(50);
   });
 
