@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatIssue, ValidationError } from '../../src/errors';
@@ -191,5 +191,50 @@ describe('create: hostile -f and --set change nothing', () => {
     expect(r.stdout).toContain('Dry run: nothing written');
     expect(snapshot(module)).toEqual(before);
     expect(ms).toBeLessThan(20_000); // loose: a shared test machine; bench/ records the figures
+  });
+});
+
+describe('upgrade: a hostile chart is refused before Helm runs (exit 3)', () => {
+  let scratch: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'goservice-hostile-chart-'));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /** A chart directory: Chart.yaml plus the given files (a function makes a link or other special file). */
+  const chart = (name: string, files: Record<string, string | ((path: string) => void)>) => {
+    const dir = join(scratch, name);
+    mkdirSync(join(dir, 'templates'), { recursive: true });
+    writeFileSync(join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`);
+    for (const [file, content] of Object.entries(files)) typeof content === 'string' ? writeFileSync(join(dir, file), content) : content(join(dir, file));
+    return dir;
+  };
+
+  it.each<[string, Record<string, string | ((path: string) => void)>, (string | RegExp)[]]>([
+    [
+      'a backtracking pattern (^(a+)+$) and a long value',
+      { 'values.schema.json': JSON.stringify({ type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } }), 'values.yaml': `name: ${'a'.repeat(100_000)}!\n` },
+      [/invalid values for chart \S+:\n {2}- name: must match the pattern "\^\(a\+\)\+\$" \(got "a{77}\.\.\."\)/],
+    ],
+    [
+      'a lookahead pattern',
+      { 'values.schema.json': JSON.stringify({ properties: { tag: { type: 'string', pattern: '^(?!latest$).+' } } }) },
+      [/invalid \S+values\.schema\.json:\n {2}- #\/properties\/tag\/pattern: pattern "\^\(\?!latest\$\)\.\+" is not valid in Go's RE2 syntax, which Helm validates with/],
+    ],
+    ['a 3000-deep schema', { 'values.schema.json': `${'{"properties":{"a":'.repeat(3000)}{}${'}}'.repeat(3000)}` }, ['nests objects and arrays more than 200 levels deep']],
+    ['a 5 MB schema', { 'values.schema.json': `{"description":"${'x'.repeat(5_000_000)}"}` }, [/values\.schema\.json:\n {2}- \(file\): is larger than 4 MiB/]],
+    ['a values.yaml linked to /dev/urandom', { 'values.yaml': (p) => symlinkSync('/dev/urandom', p) }, [/values\.yaml:\n {2}- \(file\): is not a regular file/]],
+    ['a values.yaml 50,000 levels deep', { 'values.yaml': `a: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n` }, ['nests maps and lists more than 100 levels deep']],
+  ])('%s', (name, files, expected) => {
+    const dir = chart(name.replace(/\W+/g, '-').replace(/^-|-$/g, ''), files);
+    const before = snapshot(dir);
+    const t0 = performance.now();
+    const r = runCli(['upgrade', 'rel', dir], { cwd: scratch, env: { HELM_BIN: '/bin/true' } });
+    const ms = performance.now() - t0;
+    for (const e of expected) expect(r.stderr).toMatch(typeof e === 'string' ? new RegExp(e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : e);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(3);
+    expect(snapshot(dir)).toEqual(before);
+    expect(ms).toBeLessThan(3000);
   });
 });
