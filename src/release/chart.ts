@@ -7,7 +7,7 @@ import { ExitCode, NotFoundError, UsageError, ValidationError } from '../errors'
 import { readBounded } from '../files/read';
 import { LIMITS } from '../values/limits';
 import { parseValuesYaml } from '../values/read-yaml';
-import { checkSchemaShape } from '../values/schema-check';
+import { compileSchema } from '../values/validate';
 
 /** The chart to use: `explicit`, else the single chart under ./charts. */
 export function findChartDir(explicit: string | undefined, cwd = process.cwd()): string {
@@ -47,7 +47,10 @@ export function readYamlMap(file: string): Record<string, unknown> {
   return parseValuesYaml(readText(file, LIMITS.valuesFileBytes), (problem) => new ValidationError([{ path: '', message: problem }], file));
 }
 
-/** The chart's own values.schema.json (size, depth and patterns checked), or undefined when it has none. */
+/**
+ * The chart's own values.schema.json, or undefined when it has none. It is
+ * checked (size, depth, patterns, cost) and compiled here, so problems name the file.
+ */
 export function readSchema(chartDir: string): object | undefined {
   const file = join(chartDir, 'values.schema.json');
   if (!existsSync(file)) return undefined;
@@ -58,6 +61,6 @@ export function readSchema(chartDir: string): object | undefined {
     if (!(e instanceof SyntaxError)) throw e;
     throw new ValidationError([{ path: '', message: `not valid JSON: ${e.message}` }], file);
   }
-  checkSchemaShape(schema, file);
+  compileSchema(schema as object, file);
   return schema as object;
 }

@@ -25,11 +25,11 @@ let packagedSchema: string | undefined;
 export function compileSchema(schema: object, source = 'values.schema.json'): ValidateFunction {
   const known = compiled.get(schema);
   if (known) return known.validate;
-  checkSchemaShape(schema, source); // before anything recursive, JSON.stringify included
   packagedSchema ??= JSON.stringify(JSON.parse(SCHEMA_TEXT));
   let validate: ValidateFunction;
-  if (JSON.stringify(schema) === packagedSchema) validate = packagedValidator as ValidateFunction;
+  if (sameJson(schema, packagedSchema)) validate = packagedValidator as ValidateFunction;
   else {
+    checkSchemaShape(schema, source); // before anything recursive
     const Ajv = require('ajv').default; // loaded only when needed: it is slow to start
     try {
       const ajv = new Ajv({ ...AJV_OPTIONS, code: { regExp: re2RegExp } });
@@ -41,6 +41,15 @@ export function compileSchema(schema: object, source = 'values.schema.json'): Va
   }
   compiled.set(schema, { validate, source });
   return validate;
+}
+
+/** Whether `schema` serializes to `json`; a schema too deep to serialize is not it. */
+function sameJson(schema: object, json: string): boolean {
+  try {
+    return JSON.stringify(schema) === json;
+  } catch {
+    return false; // RangeError: nested too deep for the stack
+  }
 }
 
 /** JSON Schema's uniqueItems in linear time (ajv's own compares every pair of objects). */

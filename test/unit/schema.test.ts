@@ -203,6 +203,11 @@ describe('readSchema and readYamlMap: chart files read bounded', () => {
     expect(r.message).toContain('nests objects and arrays more than 200 levels deep');
   });
 
+  it('compiles the schema as it reads it, so a problem names the file', () => {
+    writeFileSync(join(dir, 'values.schema.json'), JSON.stringify({ $ref: 'https://example.com/remote.json' }));
+    expect(refusal(() => readSchema(dir))).toMatchObject({ code: 3, message: expect.stringContaining(`invalid ${join(dir, 'values.schema.json')}:\n  - #: cannot be compiled`) });
+  });
+
   it('names a schema that is not JSON, and reads none when there is none', () => {
     writeFileSync(join(dir, 'values.schema.json'), '{"type": ');
     expect(refusal(() => readSchema(dir))).toMatchObject({ code: 3, message: expect.stringContaining('not valid JSON') });
