@@ -3,7 +3,7 @@
 // RE2, the linear-time engine of Go's regexp that Helm validates with, so a
 // pattern Helm cannot use (lookahead, backreference) is named here, and none can
 // backtrack for minutes.
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { ValidationError, ValidationIssue } from '../errors';
 import { shownValue } from '../inputs/grammar';
 import { LIMITS } from './limits';
@@ -28,7 +28,10 @@ const compiled = new Map<string, RE2JS>();
 /** The pattern compiled by RE2 (cached); throws RE2's syntax error. */
 export function re2(pattern: string): RE2JS {
   let re = compiled.get(pattern);
-  if (!re) compiled.set(pattern, (re = RE2JS.compile(pattern)));
+  if (!re) {
+    const engine: typeof RE2JS = require('re2js').RE2JS; // loaded only for a chart's own schema: it is slow to start
+    compiled.set(pattern, (re = engine.compile(pattern)));
+  }
   return re;
 }
 
