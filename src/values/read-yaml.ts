@@ -3,10 +3,10 @@
 // octal, 1_000 is a number. Reading the same way means the CLI validates what
 // Helm will see. Limits (depth, aliases) are checked before any recursive pass.
 import { Composer, type CollectionTag, type Document, isMap as isYamlMap, isScalar, isSeq, Lexer, LineCounter, Parser, type Node, type ScalarTag, type Tags } from 'yaml';
+import { shownValue } from '../inputs/grammar';
 import { LIMITS } from './limits';
 import { isMap, type ValuesObject } from './own';
 import { shapeProblem } from './tree';
-
 
 const INT = 'tag:yaml.org,2002:int';
 const FLOAT = 'tag:yaml.org,2002:float';
@@ -130,7 +130,7 @@ function keyProblem(root: unknown, at: (offset: number) => string): string | und
           const name = String(key.value);
           if (seen.has(name)) {
             const typed = typeof key.value === 'boolean' ? ' (YAML 1.1, as Helm reads it, takes y, yes, on, n, no and off as booleans: quote such keys)' : '';
-            return `key ${JSON.stringify(name)} appears twice in one mapping (${at(key.range?.[0] ?? 0)}); Helm would silently keep the last one${typed}`;
+            return `key ${shownValue(name)} appears twice in one mapping (${at(key.range?.[0] ?? 0)}); Helm would silently keep the last one${typed}`;
           }
           seen.add(name);
         }

@@ -168,7 +168,7 @@ class SetParser {
  * not starting with 0 (and 0) become numbers; the rest stays a string. Numbers
  * beyond what JavaScript holds exactly stay strings rather than change value.
  */
-export function typedValue(v: string): unknown {
+function typedValue(v: string): unknown {
   const lower = v.length <= 5 ? v.toLowerCase() : '';
   if (lower === 'true') return true;
   if (lower === 'false') return false;
