@@ -6,6 +6,7 @@ import { isMap, isSeq, Node, parseDocument } from 'yaml';
 import { formatIssue, GoserviceError, ValidationError } from '../../src/errors';
 import { readSchema, readText, readYamlMap } from '../../src/release/chart';
 import { re2 } from '../../src/values/schema-check';
+import { propertyOf, resolve } from '../../src/schema/walk';
 import { compileSchema, valuesIssues } from '../../src/values/validate';
 import { GOLDEN_CASES } from '../golden/cases';
 
@@ -217,5 +218,15 @@ describe('readSchema and readYamlMap: chart files read bounded', () => {
 
   it('a missing Chart.yaml is a NotFoundError naming it', () => {
     expect(refusal(() => readText(join(dir, 'Chart.yaml')))).toMatchObject({ code: 5, message: `${join(dir, 'Chart.yaml')} does not exist` });
+  });
+});
+
+describe('schema walk', () => {
+  it('looks up own properties only, and a $ref cycle resolves to nothing', () => {
+    const root = { properties: { a: { type: 'string' } }, definitions: { x: { $ref: '#/definitions/y' }, y: { $ref: '#/definitions/x' } } };
+    expect(propertyOf(root, root, 'a')).toEqual({ type: 'string' });
+    for (const key of ['__proto__', 'constructor', 'toString']) expect(propertyOf(root, root, key)).toBeUndefined();
+    expect(resolve(root, { $ref: '#/definitions/x' })).toBeUndefined();
+    expect(resolve(root, { $ref: '#/constructor' })).toBeUndefined();
   });
 });
