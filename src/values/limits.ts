@@ -15,8 +15,10 @@ export const LIMITS = {
   schemaDepth: 200,
   /** Subschema checks one value of a chart schema may cost, $refs expanded. */
   schemaChecks: 1_000_000,
-  /** Alias expansions in one YAML document (entity-expansion attacks). */
-  aliases: 100,
+  /** Alias uses in one YAML document, weighted by what they expand to (entity-expansion attacks). */
+  aliases: 10_000,
+  /** Values (maps, lists and scalars) in one values file or --set layer, aliases expanded. */
+  nodes: 2_000_000,
   /** Highest --set list index (Helm's strvals MaxIndex). */
   setIndex: 65536,
   /** Dotted name levels in one --set key (Helm's strvals MaxNestedNameLevel). */

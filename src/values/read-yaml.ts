@@ -66,11 +66,12 @@ export function parseValuesYaml(text: string, fail: (problem: string) => Error):
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: LIMITS.aliases }) ?? {};
-  } catch (e) {
-    throw fail(`not valid YAML: ${(e as Error).message} (at most ${LIMITS.aliases} alias expansions)`);
+  } catch {
+    // the yaml package's alias count check (an entity-expansion attack, "billion laughs")
+    throw fail(`not valid YAML: its aliases expand past the limit of ${LIMITS.aliases}; use fewer aliases`);
   }
   if (!isMap(value)) throw fail(`must be a YAML mapping of values (got ${Array.isArray(value) ? 'a list' : typeof value})`);
-  const bad = shapeProblem(value, LIMITS.depth);
+  const bad = shapeProblem(value, LIMITS.depth, LIMITS.nodes);
   if (bad) throw fail(`${bad.path || '(root)'} ${bad.message}`);
   return value;
 }

@@ -43,12 +43,14 @@ function pathOf(v: Visit): string {
 
 /**
  * The first shape problem in a values tree: maps and lists nested deeper than
- * `maxDepth`, or a number that is not finite (JSON, and so Helm, has no Infinity or NaN).
+ * `maxDepth`, more than `maxNodes` values in all (YAML aliases expand into
+ * copies), or a number that is not finite (JSON, and so Helm, has no Infinity or NaN).
  */
-export function shapeProblem(root: unknown, maxDepth: number): ShapeProblem | undefined {
+export function shapeProblem(root: unknown, maxDepth: number, maxNodes = Infinity): ShapeProblem | undefined {
   const stack: Visit[] = [{ value: root, depth: 0, key: '', parent: null }];
-  while (stack.length) {
+  for (let nodes = 1; stack.length; nodes++) {
     const v = stack.pop()!;
+    if (nodes > maxNodes) return { path: pathOf(v), message: `is past the ${maxNodes}th value (aliases expanded); split the values or use fewer aliases` };
     const { value } = v;
     if (typeof value === 'number' && !Number.isFinite(value)) {
       return { path: pathOf(v), message: `is ${value} (not a finite number); write a finite number, or quote it to make it a string` };
