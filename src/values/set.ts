@@ -17,7 +17,8 @@ export function parseSet(args: string[]): ValuesObject {
     throw new UsageError('--set', `the arguments are ${total} characters long; at most ${LIMITS.setChars} are read`, 'put large values in a file and pass it with -f/--values');
   }
   const out: ValuesObject = {};
-  for (const arg of args) new SetParser(arg, out).parse();
+  const budget = { slots: LIMITS.nodes }; // list slots all arguments may create
+  for (const arg of args) new SetParser(arg, out, budget).parse();
   return out;
 }
 
@@ -27,6 +28,7 @@ class SetParser {
   constructor(
     private readonly s: string,
     private readonly root: ValuesObject,
+    private readonly budget: { slots: number },
   ) {}
 
   parse(): void {
@@ -130,6 +132,10 @@ class SetParser {
       if (Array.isArray(node)) {
         const list: unknown[] = node;
         const at = part as number;
+        if (at >= list.length) {
+          this.budget.slots -= at + 1 - list.length;
+          if (this.budget.slots < 0) throw this.error(path.slice(0, k + 1), `makes the --set lists hold more than ${LIMITS.nodes} items in all`);
+        }
         while (list.length < at) list.push(null);
         if (last) list[at] = value;
         else {

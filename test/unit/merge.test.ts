@@ -110,6 +110,13 @@ describe('parseSet (Helm --set syntax)', () => {
     expect(ms).toBeLessThan(50);
   });
 
+  it('caps the list items all --set arguments create together', () => {
+    const args = Array.from({ length: 40 }, (_, i) => `l${i}[65536]=1`);
+    let e!: GoserviceError;
+    expect(timed(() => (e = thrown(() => parseSet(args))))).toBeLessThan(2000);
+    expect(e.message).toBe('--set: key "l30[65536]" makes the --set lists hold more than 2000000 items in all');
+  });
+
   it("caps dotted names at Helm's 30 levels and paths at 100", () => {
     expect(parseSet([`${Array(31).fill('a').join('.')}=1`])).toBeDefined();
     expect(thrown(() => parseSet([`${Array(32).fill('a').join('.')}=1`])).message).toContain("nests names more than 30 levels deep (Helm's limit)");
