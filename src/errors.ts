@@ -1,5 +1,6 @@
 // Typed errors thrown by the core. The base command turns each into one message
 // (what is wrong, where, how to fix it) and a stable exit code.
+import { shownValue } from './inputs/grammar';
 
 export const ExitCode = {
   usage: 2, // a bad flag, argument or value: nothing was changed
@@ -35,20 +36,46 @@ export interface ValidationIssue {
   message: string; // what is expected
 }
 
-/** Values that break the schema or a cross-field rule; lists every problem found. */
+/** Values that break the schema or a cross-field rule; lists every problem found (the first 50 in the message). */
 export class ValidationError extends GoserviceError {
   constructor(readonly issues: ValidationIssue[], readonly source = 'values') {
     super(
-      `invalid ${source}:\n` + issues.map((i) => `  - ${formatIssue(i)}`).join('\n'),
+      `invalid ${source}:\n` +
+        issues
+          .slice(0, MAX_LISTED)
+          .map((i) => `  - ${formatIssue(i)}`)
+          .concat(issues.length > MAX_LISTED ? [`  - ... and ${issues.length - MAX_LISTED} more`] : [])
+          .join('\n'),
       ExitCode.validation,
       'fix the listed keys (see the chart README or values.schema.json) and run again',
     );
   }
 }
 
+const MAX_LISTED = 50;
+
+/** One issue for a message: the key path, what is expected, and the value where it is safe to show. */
 export function formatIssue(i: ValidationIssue): string {
-  const shown = i.value === undefined ? '' : ` (got ${JSON.stringify(i.value)})`;
-  return `${i.path || '(root)'}: ${i.message}${shown}`;
+  return `${i.path || '(root)'}: ${i.message}${shownIssueValue(i)}`;
+}
+
+// Keys whose values may be secret; everything under env is treated alike.
+const SECRET_KEY = /pass(word|wd|phrase)?|token|secret|key|credential|auth/i;
+
+/**
+ * " (got ...)" for an issue: lists and maps by their kind only (they may hold
+ * anything), scalars under secret-like keys or under env by their type only,
+ * long strings cut.
+ */
+export function shownIssueValue(i: ValidationIssue): string {
+  const v = i.value;
+  if (v === undefined) return '';
+  if (v === null) return ' (got null)';
+  if (Array.isArray(v)) return ` (got a list of ${v.length} item${v.length === 1 ? '' : 's'})`;
+  if (typeof v === 'object') return ' (got a map)';
+  const segments = i.path.split(/[.[\]\s]+/);
+  if (segments.some((s) => s === 'env' || SECRET_KEY.test(s))) return ` (got a ${typeof v}, not shown: it may be secret)`;
+  return ` (got ${typeof v === 'string' ? shownValue(v) : String(v)})`;
 }
 
 export class NotFoundError extends GoserviceError {

@@ -1,8 +1,13 @@
 // Locating a chart directory and reading what the release flow needs from it.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { NotFoundError, UsageError, ValidationError } from '../errors';
-import { parseMapping } from '../values/merge';
+// Chart files come from whoever wrote the chart: each is read bounded (regular
+// files only, size-limited) and checked for shape before anything recursive.
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { ExitCode, NotFoundError, UsageError, ValidationError } from '../errors';
+import { readBounded } from '../files/read';
+import { LIMITS } from '../values/limits';
+import { parseValuesYaml } from '../values/read-yaml';
+import { compileSchema } from '../values/validate';
 
 /** The chart to use: `explicit`, else the single chart under ./charts. */
 export function findChartDir(explicit: string | undefined, cwd = process.cwd()): string {
@@ -20,27 +25,42 @@ export function findChartDir(explicit: string | undefined, cwd = process.cwd()):
   throw new UsageError('--chart', `several charts under ./charts: ${found.sort().join(', ')}`, `choose one, e.g. --chart charts/${found[0]}`);
 }
 
-export function readText(file: string): string {
+/**
+ * A chart file's text: a regular file of at most `maxBytes`. A missing file is a
+ * NotFoundError; a special or oversized one makes the chart invalid (exit 3).
+ */
+export function readText(file: string, maxBytes: number = LIMITS.chartFileBytes): string {
+  const field = basename(file);
   try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new NotFoundError(`${file} does not exist or cannot be read`);
+    return readBounded(file, { maxBytes, field });
+  } catch (e) {
+    if ((e as { exitCode?: number }).exitCode === ExitCode.notFound) throw new NotFoundError(`${file} does not exist`, 'check the chart directory');
+    const prefix = `${field}: ${file} `;
+    if (e instanceof UsageError && e.message.startsWith(prefix)) throw new ValidationError([{ path: '(file)', message: e.message.slice(prefix.length) }], file);
+    throw e;
   }
 }
 
-/** YAML mapping in a chart file (values.yaml); a missing file is an empty mapping. */
+/** YAML mapping in a chart file (values.yaml), read as Helm reads it; a missing file is an empty mapping. */
 export function readYamlMap(file: string): Record<string, unknown> {
   if (!existsSync(file)) return {};
-  return parseMapping(readText(file), (problem) => new ValidationError([{ path: '', message: problem }], file));
+  return parseValuesYaml(readText(file, LIMITS.valuesFileBytes), (problem) => new ValidationError([{ path: '', message: problem }], file));
 }
 
-/** The chart's own values.schema.json, or undefined when it has none. */
+/**
+ * The chart's own values.schema.json, or undefined when it has none. It is
+ * checked (size, depth, patterns, cost) and compiled here, so problems name the file.
+ */
 export function readSchema(chartDir: string): object | undefined {
   const file = join(chartDir, 'values.schema.json');
   if (!existsSync(file)) return undefined;
+  let schema: unknown;
   try {
-    return JSON.parse(readText(file));
+    schema = JSON.parse(readText(file, LIMITS.schemaFileBytes));
   } catch (e) {
-    throw new ValidationError([{ path: '', message: `not valid JSON: ${(e as Error).message}` }], file);
+    if (!(e instanceof SyntaxError)) throw e;
+    throw new ValidationError([{ path: '', message: `not valid JSON: ${e.message}` }], file);
   }
+  compileSchema(schema as object, file);
+  return schema as object;
 }

@@ -2,26 +2,37 @@
 
 export type Schema = Record<string, any>;
 
+const resolved = new WeakMap<Schema, Schema | undefined>();
+
 /**
  * Follows a local `#/definitions/...` $ref (the schema has no remote refs) and
- * folds `allOf` parts in, so a wrapped definition shows its properties.
+ * folds `allOf` parts in, so a wrapped definition shows its properties. Results
+ * are kept per node (schemas are not modified), as rendering asks once per value;
+ * a $ref cycle resolves to nothing.
  */
 export function resolve(root: Schema, node: Schema | undefined): Schema | undefined {
-  let n = node;
-  while (n && typeof n.$ref === 'string') {
-    n = n.$ref
+  if (!node || typeof node !== 'object') return undefined;
+  if (resolved.has(node)) return resolved.get(node);
+  let n: Schema | undefined = node;
+  for (let hops = 0; n && typeof n.$ref === 'string'; hops++) {
+    n = hops > 64 ? undefined : n.$ref
       .replace(/^#\//, '')
       .split('/')
-      .reduce((acc: any, key: string) => acc?.[key], root);
+      .reduce((acc: any, key: string) => (acc && Object.prototype.hasOwnProperty.call(acc, key) ? acc[key] : undefined), root);
   }
-  if (!Array.isArray(n?.allOf)) return n;
-  const { allOf, ...own } = n!;
-  return Object.assign({}, ...allOf.map((part: Schema) => resolve(root, part)), own);
+  let out = n;
+  if (Array.isArray(n?.allOf)) {
+    const { allOf, ...own } = n!;
+    out = Object.assign({}, ...allOf.map((part: Schema) => resolve(root, part)), own);
+  }
+  resolved.set(node, out);
+  return out;
 }
 
-/** The schema of `key` inside an object schema, if it declares one. */
+/** The schema of `key` inside an object schema, if it declares one (own properties only: "__proto__" is a key). */
 export function propertyOf(root: Schema, node: Schema | undefined, key: string): Schema | undefined {
-  return resolve(root, resolve(root, node)?.properties?.[key]);
+  const properties = resolve(root, node)?.properties;
+  return properties && Object.prototype.hasOwnProperty.call(properties, key) ? resolve(root, properties[key]) : undefined;
 }
 
 /** The schema of the items of an array schema. */

@@ -1,6 +1,7 @@
 // Cross-field rules JSON Schema cannot express. The chart enforces the same rules,
 // with the same messages, at render time (goservice.validate in _helpers.tpl).
 import type { ValidationIssue } from '../errors';
+import { shownValue } from '../inputs/grammar';
 import { parseQuantity } from './quantity';
 
 type Values = Record<string, any>;
@@ -11,8 +12,9 @@ const HPA_TARGETS = { cpu: 'targetCPUUtilizationPercentage', memory: 'targetMemo
 /** Set and not null (Helm deletes null values before rendering). */
 const isSet = (obj: unknown, key: string) => (obj as any)?.[key] != null;
 
-/** A value inside a message: strings as they are, anything else as JSON. */
-const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+/** A value inside a message: strings as they are (cut when long), numbers and booleans, other values by kind. */
+const show = (v: unknown) =>
+  typeof v === 'string' ? (v.length > 80 ? shownValue(v) : v) : typeof v === 'object' && v !== null ? (Array.isArray(v) ? 'a list' : 'a map') : String(v);
 
 /** Every rule broken by merged chart values (schema-valid or not), in the chart's order. */
 export function checkRules(values: Values): ValidationIssue[] {

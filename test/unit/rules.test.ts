@@ -63,3 +63,21 @@ describe('checkRules', () => {
     ]);
   });
 });
+
+describe('rule messages with values from any chart', () => {
+  // upgrade checks the rules against a chart's own schema, which may let anything through.
+  test('name maps and lists by their kind and cut long strings', () => {
+    const huge = `${'9'.repeat(200)}`;
+    const out = checkRules({
+      resources: { requests: { cpu: { secret: 'hunter2' }, memory: '1Gi' }, limits: { cpu: '1', memory: `${huge}Mi` } },
+      autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 1 },
+    }).map(formatIssue);
+    expect(out).toEqual([
+      'resources.requests.cpu: must be a Kubernetes quantity such as 500m or 128Mi (got a map)',
+      'autoscaling.minReplicas: must be <= autoscaling.maxReplicas (1) (got 5)',
+    ]);
+    expect(out.join('\n')).not.toContain('hunter2');
+    const limit = checkRules({ resources: { requests: { memory: `${huge}Gi` }, limits: { memory: '1Mi' } } }).map(formatIssue);
+    expect(limit).toEqual([`resources.limits.memory: must be >= resources.requests.memory ("${'9'.repeat(77)}...") (got "1Mi")`]);
+  });
+});
