@@ -37,12 +37,8 @@ export interface ValidationIssue {
 
 /** Values that break the schema or a cross-field rule; lists every problem found. */
 export class ValidationError extends GoserviceError {
-  constructor(readonly issues: ValidationIssue[], readonly source = 'values') {
-    super(
-      `invalid ${source}:\n` + issues.map((i) => `  - ${formatIssue(i)}`).join('\n'),
-      ExitCode.validation,
-      'fix the listed keys (see the chart README or values.schema.json) and run again',
-    );
+  constructor(readonly issues: ValidationIssue[], readonly source = 'values', suggestion = 'fix the listed keys (see the chart README or values.schema.json) and run again') {
+    super(`invalid ${source}:\n` + issues.map((i) => `  - ${formatIssue(i)}`).join('\n'), ExitCode.validation, suggestion);
   }
 }
 

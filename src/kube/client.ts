@@ -1,0 +1,124 @@
+// KubeClient: the product's one Kubernetes client, on @kubernetes/client-node,
+// connected as Helm connects (see config.ts). The package is loaded on first
+// use, so commands that never talk to the API server do not pay for it.
+import type * as K8s from './k8s';
+import { KubeSettings, resolveKubeconfig, ResolvedKubeconfig } from './config';
+import { connectionError, credentialError, KubeTarget, missingNamespace, refusalMessage, statusOf, warningTexts } from './errors';
+import { KubeObject, objectRef } from './manifest';
+import { OperationError, UsageError } from '../errors';
+
+export type { KubeSettings } from './config';
+
+/** What the API server said about one object in a dry run. */
+export interface DryRunOutcome {
+  ref: string; // Kind/name (Kind/namespace/name outside the client's namespace)
+  kind: string;
+  name: string;
+  namespace?: string; // unset for cluster-scoped kinds
+  accepted: boolean;
+  refusal?: string; // the API server's reason, when refused
+  missingNamespace?: string; // not checked: its namespace does not exist
+  warnings: string[]; // Warning headers of the answer (e.g. PodSecurity, deprecated APIs)
+}
+
+export const FIELD_MANAGER = 'goservice';
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export class KubeClient {
+  /** Requests go one at a time: the body to send and the warnings of the answer. */
+  private sending?: KubeObject;
+  private heard: string[] = [];
+  private readonly api: K8s.KubernetesObjectApi;
+
+  private constructor(
+    private readonly k8s: typeof K8s,
+    kc: K8s.KubeConfig,
+    private readonly config: ResolvedKubeconfig,
+    readonly target: KubeTarget,
+  ) {
+    const middleware: K8s.Middleware = {
+      pre: async (req) => {
+        req.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+        // The client would re-serialize the object through its typed models, which
+        // drop fields they do not know: send the rendered object as it is.
+        if (this.sending && req.getHttpMethod() === 'PATCH') req.setBody(JSON.stringify(this.sending));
+        if (config.impersonateGroups.length) req.setHeaderParam('Impersonate-Group', config.impersonateGroups[0]);
+        return req;
+      },
+      post: async (res) => {
+        this.heard.push(...warningTexts(res.headers['warning']));
+        return res;
+      },
+    };
+    const configuration = k8s.createConfiguration({ baseServer: new k8s.ServerConfiguration(config.server, {}), authMethods: { default: kc }, promiseMiddleware: [middleware] });
+    this.api = new (class extends k8s.KubernetesObjectApi {
+      constructor() {
+        super(configuration);
+        this.defaultNamespace = config.namespace; // namespaced objects without one go there, as with Helm
+      }
+    })();
+  }
+
+  /** A client for the context Helm would use; fails early on unusable credentials. */
+  static async connect(settings: KubeSettings): Promise<KubeClient> {
+    const config = resolveKubeconfig(settings);
+    if (config.impersonateGroups.length > 1) {
+      throw new UsageError('HELM_KUBEASGROUPS', `impersonating ${config.impersonateGroups.length} groups is not supported by the server-side dry run`, 'impersonate at most one group');
+    }
+    const target: KubeTarget = { server: config.server, context: config.context, user: config.user, source: config.source };
+    // On first use: the package is a bundle of its own, dist/k8s.js (see scripts/build.js).
+    const k8s: typeof K8s = require('./k8s');
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(JSON.stringify(config.doc));
+    try {
+      await kc.applyToFetchOptions({}); // reads certificate files, runs a credential plugin (cached)
+    } catch (e) {
+      throw credentialError(e, target);
+    }
+    return new KubeClient(k8s, kc, config, target);
+  }
+
+  /** The namespace of namespaced objects that name none. */
+  get namespace(): string {
+    return this.config.namespace;
+  }
+
+  /**
+   * Sends each object as a server-side apply (field manager "goservice", force)
+   * with dryRun=All: the API server decodes, defaults, validates and admits it
+   * against the live state, and stores nothing. One outcome per object, in order.
+   * Throws a typed error when the server cannot be used (unreachable, credentials, rights).
+   */
+  async dryRunApply(objects: readonly KubeObject[]): Promise<DryRunOutcome[]> {
+    const out: DryRunOutcome[] = [];
+    for (const o of objects) {
+      const spec = structuredClone(o);
+      this.sending = spec;
+      this.heard = [];
+      let error: unknown;
+      try {
+        await this.api.patch(spec, undefined, 'All', FIELD_MANAGER, true, this.k8s.PatchStrategy.ServerSideApply);
+      } catch (e) {
+        error = e;
+      } finally {
+        this.sending = undefined;
+      }
+      const base = { ref: objectRef(spec, this.namespace), kind: spec.kind, name: spec.metadata.name, namespace: spec.metadata.namespace, warnings: this.heard };
+      if (error === undefined) {
+        out.push({ ...base, accepted: true });
+        continue;
+      }
+      const fatal = connectionError(error, this.target);
+      if (fatal) throw fatal;
+      const ns = missingNamespace(error);
+      if (ns) out.push({ ...base, accepted: false, missingNamespace: ns });
+      else if (statusOf(error)) out.push({ ...base, accepted: false, refusal: refusalMessage(error) });
+      else if (/^Unrecognized API version and kind/.test((error as Error)?.message ?? '')) {
+        out.push({ ...base, accepted: false, refusal: `the API server does not serve ${spec.apiVersion} ${spec.kind} (an API version it no longer serves, or a custom resource whose CRD is not installed)` });
+      } else {
+        throw new OperationError(`server-side dry run of ${base.ref} failed: ${(error as Error)?.message ?? String(error)}`.slice(0, 500));
+      }
+    }
+    return out;
+  }
+}
