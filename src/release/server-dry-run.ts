@@ -23,30 +23,32 @@ export async function serverDryRun(settings: KubeSettings & { namespace: string 
   const outcomes = await kube.dryRunApply(objects);
   const missing = [...new Set(outcomes.flatMap((r) => (r.missingNamespace ? [r.missingNamespace] : [])))];
 
-  // A namespace the real run creates (--create-namespace) is itself checked; a dry
-  // run creates nothing, so the objects that go in it cannot be: they are named.
-  const created = o.createNamespace && missing.includes(settings.namespace) ? await kube.dryRunApply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: settings.namespace } }]) : [];
-  const refused = [...created, ...outcomes].filter((r) => r.refusal);
-  const warnings = [...created, ...outcomes].flatMap((r) => r.warnings.map((w) => `Warning: ${r.ref}: ${w}`));
+  // A namespace the real run creates first (--create-namespace, or a Namespace in
+  // the manifest) is itself checked; a dry run creates nothing, so the objects
+  // that go in it cannot be: they are named instead.
+  const inManifest = new Set(objects.filter((x) => x.kind === 'Namespace' && x.apiVersion === 'v1').map((x) => x.metadata.name));
+  const created = (n: string) => inManifest.has(n) || (!!o.createNamespace && n === settings.namespace);
+  const extra = missing.includes(settings.namespace) && created(settings.namespace) && !inManifest.has(settings.namespace) ? await kube.dryRunApply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: settings.namespace } }]) : [];
+  const all = [...extra, ...outcomes];
+  const refused = all.filter((r) => r.refusal);
+  const warnings = all.flatMap((r) => r.warnings.map((w) => `Warning: ${r.ref}: ${w}`));
   if (refused.length) {
     throw new ValidationError(
       refused.map((r) => ({ path: r.ref, message: r.refusal! })),
-      `objects (refused by the Kubernetes API server in a server-side dry run; nothing was stored)`,
+      'objects (refused by the Kubernetes API server in a server-side dry run; nothing was stored)',
       'fix the values or the release name that produce these objects (helm template shows them), then run again',
     );
   }
-  const uncreated = missing.filter((ns) => !(o.createNamespace && ns === settings.namespace));
-  if (uncreated.length) {
+  const absent = missing.filter((n) => !created(n));
+  if (absent.length) {
     throw new NotFoundError(
-      `namespace ${uncreated.map((n) => `"${n}"`).join(', ')} does not exist, so the release's objects cannot be created there`,
-      uncreated.includes(settings.namespace) ? 'check -n/--namespace (or HELM_NAMESPACE); to create it on install, pass --create-namespace' : 'create the namespaces the chart names, or change the chart',
+      `namespace ${absent.map((n) => `"${n}"`).join(', ')} does not exist, so the release's objects cannot be created there`,
+      absent.includes(settings.namespace) ? 'check -n/--namespace (or HELM_NAMESPACE); to create it on install, pass --create-namespace' : 'create the namespaces the chart names, or change the chart',
     );
   }
-  const unchecked = outcomes.filter((r) => r.missingNamespace);
-  if (unchecked.length) {
-    warnings.push(
-      `Warning: namespace "${settings.namespace}" does not exist yet (the real run creates it; a dry run creates nothing), so the API server could not check ${unchecked.length} object(s): ${unchecked.map((r) => r.ref).join(', ')}`,
-    );
+  for (const n of missing) {
+    const unchecked = outcomes.filter((r) => r.missingNamespace === n).map((r) => r.ref);
+    warnings.push(`Warning: namespace "${n}" does not exist yet (the real run creates it; a dry run creates nothing), so the API server could not check ${unchecked.length} object(s): ${unchecked.join(', ')}`);
   }
   return warnings;
 }
