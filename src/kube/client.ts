@@ -22,7 +22,10 @@ export interface DryRunOutcome {
 }
 
 export const FIELD_MANAGER = 'goservice';
-const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface ConnectOptions {
+  requestTimeoutMs?: number; // per request, default 30 s: a server that accepts and never answers
+}
 
 export class KubeClient {
   /** Requests go one at a time: the body to send and the warnings of the answer. */
@@ -35,10 +38,11 @@ export class KubeClient {
     kc: K8s.KubeConfig,
     private readonly config: ResolvedKubeconfig,
     readonly target: KubeTarget,
+    timeoutMs: number,
   ) {
     const middleware: K8s.Middleware = {
       pre: async (req) => {
-        req.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+        req.setSignal(AbortSignal.timeout(timeoutMs));
         // The client would re-serialize the object through its typed models, which
         // drop fields they do not know: send the rendered object as it is.
         if (this.sending && req.getHttpMethod() === 'PATCH') req.setBody(JSON.stringify(this.sending));
@@ -60,7 +64,7 @@ export class KubeClient {
   }
 
   /** A client for the context Helm would use; fails early on unusable credentials. */
-  static async connect(settings: KubeSettings): Promise<KubeClient> {
+  static async connect(settings: KubeSettings, opts: ConnectOptions = {}): Promise<KubeClient> {
     const config = resolveKubeconfig(settings);
     if (config.impersonateGroups.length > 1) {
       throw new UsageError('HELM_KUBEASGROUPS', `impersonating ${config.impersonateGroups.length} groups is not supported by the server-side dry run`, 'impersonate at most one group');
@@ -75,7 +79,7 @@ export class KubeClient {
     } catch (e) {
       throw credentialError(e, target);
     }
-    return new KubeClient(k8s, kc, config, target);
+    return new KubeClient(k8s, kc, config, target, opts.requestTimeoutMs ?? 30_000);
   }
 
   /** The namespace of namespaced objects that name none. */

@@ -243,6 +243,23 @@ describe('KubeClient against a server that is not there (needs npm run build: di
     expect(`${err.message}${err.suggestion}`).not.toContain(SECRET);
   });
 
+  it('a server that accepts and never answers: a timeout, not a hang', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    const port = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)));
+    try {
+      const kube = await KubeClient.connect({ env: { HELM_KUBEAPISERVER: `https://127.0.0.1:${port}` } }, { requestTimeoutMs: 300 });
+      const t0 = Date.now();
+      const err = await kube.dryRunApply([obj]).catch((e) => e);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(err).toBeInstanceOf(OperationError);
+      expect(err.message).toBe(`the Kubernetes API server https://127.0.0.1:${port} (context "helm-kube-apiserver", no kubeconfig file) did not answer in time`);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      silent.close();
+    }
+  });
+
   it('a credential plugin that fails: its first line, no more', async () => {
     const d = dir();
     const plugin = join(d, 'cred.sh');
