@@ -45,7 +45,10 @@ export class KubeClient {
         req.setSignal(AbortSignal.timeout(timeoutMs));
         // The client would re-serialize the object through its typed models, which
         // drop fields they do not know: send the rendered object as it is.
-        if (this.sending && req.getHttpMethod() === 'PATCH') req.setBody(JSON.stringify(this.sending));
+        if (this.sending && req.getHttpMethod() === 'PATCH') {
+          req.setBody(JSON.stringify(this.sending));
+          req.setUrl(exactPath(req.getUrl(), this.sending));
+        }
         if (config.impersonateGroups.length) req.setHeaderParam('Impersonate-Group', config.impersonateGroups[0]);
         return req;
       },
@@ -115,14 +118,31 @@ export class KubeClient {
       const fatal = connectionError(error, this.target);
       if (fatal) throw fatal;
       const ns = missingNamespace(error);
+      const text = (error as Error)?.message ?? '';
+      // Discovery finds no such kind in the group version, or no such group version at all.
+      const unserved = /^Unrecognized API version and kind/.test(text) || (statusOf(error)?.code === 404 && /^Failed to fetch resource metadata/.test(text));
       if (ns) out.push({ ...base, accepted: false, missingNamespace: ns });
-      else if (statusOf(error)) out.push({ ...base, accepted: false, refusal: refusalMessage(error) });
-      else if (/^Unrecognized API version and kind/.test((error as Error)?.message ?? '')) {
+      else if (unserved) {
         out.push({ ...base, accepted: false, refusal: `the API server does not serve ${spec.apiVersion} ${spec.kind} (an API version it no longer serves, or a custom resource whose CRD is not installed)` });
-      } else {
+      } else if (statusOf(error)) out.push({ ...base, accepted: false, refusal: refusalMessage(error) });
+      else {
         throw new OperationError(`server-side dry run of ${base.ref} failed: ${(error as Error)?.message ?? String(error)}`.slice(0, 500));
       }
     }
     return out;
   }
+}
+
+/**
+ * The object's URL with its name and namespace in their own case: the client
+ * lower-cases the whole path, so "MyRole" would be sent to .../myrole and
+ * refused for a mismatch, or a valid upper-case name reported as invalid.
+ */
+export function exactPath(url: string, o: KubeObject): string {
+  const u = new URL(url);
+  const p = u.pathname.split('/');
+  p[p.length - 1] = encodeURIComponent(o.metadata.name);
+  if (p[p.length - 4] === 'namespaces' && o.metadata.namespace) p[p.length - 3] = encodeURIComponent(o.metadata.namespace);
+  u.pathname = p.join('/');
+  return u.toString();
 }

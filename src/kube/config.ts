@@ -23,7 +23,7 @@ type Entry = { name: string; [k: string]: any };
 export interface ResolvedKubeconfig {
   doc: { clusters: Entry[]; users: Entry[]; contexts: Entry[]; 'current-context': string };
   context: string;
-  user: string;
+  user: string; // the kubeconfig user, and whom it impersonates
   server: string;
   namespace: string;
   impersonateGroups: string[]; // sent as Impersonate-Group
@@ -103,7 +103,7 @@ export function resolveKubeconfig(s: KubeSettings): ResolvedKubeconfig {
       'current-context': name,
     },
     context: contextName,
-    user: userName || '(none)',
+    user: (userName || '(none)') + (user.as ? ` as ${user.as}` : ''),
     server,
     namespace: s.namespace || (typeof context.namespace === 'string' && context.namespace) || 'default',
     impersonateGroups: groups,

@@ -36,7 +36,7 @@ export async function serverDryRun(settings: KubeSettings & { namespace: string 
     throw new ValidationError(
       refused.map((r) => ({ path: r.ref, message: r.refusal! })),
       'objects (refused by the Kubernetes API server in a server-side dry run; nothing was stored)',
-      'fix the values or the release name that produce these objects (helm template shows them), then run again',
+      'fix the values, release name or namespace that produce these objects (helm template shows them), then run again',
     );
   }
   const absent = missing.filter((n) => !created(n));

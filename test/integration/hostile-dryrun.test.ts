@@ -85,8 +85,8 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: upgrade --dry-run val
     const r = gs(ns, ['upgrade', 'hello', '--dry-run', '--set', 'podAnnotations.bad key!=x']);
     expect(r.code).toBe(ExitCode.validation);
     expect(r.stderr).toContain('Error: invalid objects (refused by the Kubernetes API server in a server-side dry run; nothing was stored):');
-    expect(r.stderr).toMatch(/^ {2}- Deployment\/hello: spec\.template\.metadata\.annotations: Invalid value: "bad key!": name part must consist of alphanumeric characters/m);
-    expect(r.stderr).toMatch(/^Fix: fix the values or the release name that produce these objects/m);
+    expect(r.stderr).toMatch(/^ {2}- Deployment\/hello: spec\.template\.(metadata\.)?annotations: Invalid value: "bad key!": name part must consist of alphanumeric characters/m);
+    expect(r.stderr).toMatch(/^Fix: fix the values, release name or namespace that produce these objects/m);
     expect(r.stdout).toBe('');
     expect(stored(ns)).toBe('');
   });
@@ -97,7 +97,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: upgrade --dry-run val
     expect(h.status).toBe(0);
     const err = await serverDryRun(kube(ns), renderedManifest(JSON.parse(h.stdout))).catch((e) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    expect(err.issues).toEqual([{ path: 'Service/a.b-hello', message: expect.stringMatching(/^metadata\.name: Invalid value: "a\.b-hello": a DNS-1035 label must consist of lower case alphanumeric characters or '-'/) }]);
+    expect(err.issues).toEqual([{ path: 'Service/a.b-hello', message: expect.stringMatching(/^metadata\.name: Invalid value: "a\.b-hello": (must not contain dots|a DNS-1035 label)/) }]);
     expect(stored(ns)).toBe('');
   });
 
@@ -121,6 +121,13 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: upgrade --dry-run val
     expect(no.stderr).toContain(`namespace "${ns}" does not exist`);
     expect(no.stderr).toContain('--create-namespace');
     expect(nsExists(ns)).toBe(false);
+  });
+
+  it('a namespace name the API server refuses, with --create-namespace: exit 3 naming the Namespace; nothing created', () => {
+    const r = gs('Bad_NS', ['upgrade', 'hello', '--dry-run', '--create-namespace']);
+    expect(r.code).toBe(ExitCode.validation);
+    expect(r.stderr).toMatch(/^ {2}- Namespace\/Bad_NS: metadata\.name: Invalid value: "Bad_NS": a lowercase RFC 1123 label must consist of/m);
+    expect(nsExists('bad-ns') || nsExists('Bad_NS')).toBe(false);
   });
 });
 
@@ -148,6 +155,7 @@ describe('the Kubernetes client against the real API server', () => {
       configMap('Bad_Name'),
       { ...configMap('typo'), dta: { a: 'b' } }, // a field the typed models would silently drop
       { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+      { apiVersion: 'apps/v1', kind: 'Widget', metadata: { name: 'w' } },
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'not_a_namespace' } },
     ]);
     expect(out.map((o) => [o.ref, o.accepted, o.namespace])).toEqual([
@@ -155,13 +163,19 @@ describe('the Kubernetes client against the real API server', () => {
       ['ConfigMap/Bad_Name', false, ns],
       ['ConfigMap/typo', false, ns],
       ['Widget/w', false, undefined],
+      ['Widget/w', false, undefined],
       ['Namespace/not_a_namespace', false, undefined],
     ]);
     expect(out[1].refusal).toMatch(/^metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
     expect(out[2].refusal).toMatch(/dta/);
     expect(out[3].refusal).toBe('the API server does not serve example.com/v1 Widget (an API version it no longer serves, or a custom resource whose CRD is not installed)');
-    expect(out[4].refusal).toMatch(/^metadata\.name: Invalid value: "not_a_namespace"/);
+    expect(out[4].refusal).toBe('the API server does not serve apps/v1 Widget (an API version it no longer serves, or a custom resource whose CRD is not installed)');
+    expect(out[5].refusal).toMatch(/^metadata\.name: Invalid value: "not_a_namespace"/);
     expect(kubectl(['get', 'configmap', 'ok', '-n', ns]).code).not.toBe(0);
+    // Names keep their case on the way (the client lower-cases the URL path): valid upper case passes.
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'GoService:Reader' }, rules: [] };
+    expect(await client.dryRunApply([role])).toEqual([{ ref: 'ClusterRole/GoService:Reader', kind: 'ClusterRole', name: 'GoService:Reader', namespace: undefined, accepted: true, warnings: [] }]);
+    expect(kubectl(['get', 'clusterrole', 'GoService:Reader']).code).not.toBe(0);
   });
 
   it('a Namespace in the manifest counts as created; a namespace nothing creates is refused (exit 5)', async () => {
@@ -193,7 +207,7 @@ describe('the Kubernetes client against the real API server', () => {
     expect(viaEnv.message).not.toContain(token);
     const asNobody = await serverDryRun({ env: { KUBECONFIG: kubeconfigPath, HELM_KUBEASUSER: 'nobody' }, namespace: 'default' }, JSON.stringify(configMap('x'))).catch((e) => e);
     expect(asNobody).toBeInstanceOf(OperationError);
-    expect(asNobody.message).toMatch(/: user ".*" may not do this: .*User "nobody" cannot (get|list|patch) resource/);
+    expect(asNobody.message).toMatch(/: user "\S+ as nobody" may not do this: .*User "nobody" cannot (get|list|patch) resource/);
   });
 
   it('a server whose certificate the kubeconfig does not trust: a TLS error, not a hang', async () => {
