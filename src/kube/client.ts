@@ -1,6 +1,8 @@
 // KubeClient: the product's one Kubernetes client, on @kubernetes/client-node,
 // connected as Helm connects (see config.ts). The package is loaded on first
 // use, so commands that never talk to the API server do not pay for it.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type * as K8s from './k8s';
 import { KubeSettings, resolveKubeconfig, ResolvedKubeconfig } from './config';
 import { connectionError, credentialError, KubeTarget, missingNamespace, refusalMessage, statusOf, warningTexts } from './errors';
@@ -22,6 +24,7 @@ export interface DryRunOutcome {
 }
 
 export const FIELD_MANAGER = 'goservice';
+type Agent = HttpAgent | HttpsAgent;
 
 export interface ConnectOptions {
   requestTimeoutMs?: number; // per request, default 30 s: a server that accepts and never answers
@@ -31,6 +34,7 @@ export class KubeClient {
   /** Requests go one at a time: the body to send and the warnings of the answer. */
   private sending?: KubeObject;
   private heard: string[] = [];
+  private agent?: Agent;
   private readonly api: K8s.KubernetesObjectApi;
 
   private constructor(
@@ -43,6 +47,10 @@ export class KubeClient {
     const middleware: K8s.Middleware = {
       pre: async (req) => {
         req.setSignal(AbortSignal.timeout(timeoutMs));
+        // The client makes a new agent, so a new connection and TLS handshake, for
+        // every request: keep the first one's settings and one kept-alive connection.
+        this.agent ??= keptAlive(req.getAgent());
+        if (this.agent) req.setAgent(this.agent);
         // The client would re-serialize the object through its typed models, which
         // drop fields they do not know: send the rendered object as it is.
         if (this.sending && req.getHttpMethod() === 'PATCH') {
@@ -145,4 +153,13 @@ export function exactPath(url: string, o: KubeObject): string {
   if (p[p.length - 4] === 'namespaces' && o.metadata.namespace) p[p.length - 3] = encodeURIComponent(o.metadata.namespace);
   u.pathname = p.join('/');
   return u.toString();
+}
+
+/** A plain HTTP(S) agent with the same options and keep-alive; a proxy agent is left as it is. */
+function keptAlive(a: Agent | undefined): Agent | undefined {
+  if (!a) return a;
+  const options = (a as unknown as { options: object }).options;
+  if (Object.getPrototypeOf(a) === HttpsAgent.prototype) return new HttpsAgent({ ...options, keepAlive: true });
+  if (Object.getPrototypeOf(a) === HttpAgent.prototype) return new HttpAgent({ ...options, keepAlive: true });
+  return a;
 }
