@@ -107,6 +107,11 @@ export class KubeClient {
   async dryRunApply(objects: readonly KubeObject[]): Promise<DryRunOutcome[]> {
     const out: DryRunOutcome[] = [];
     for (const o of objects) {
+      const unsendable = pathProblem(o);
+      if (unsendable) {
+        out.push({ ref: objectRef(o, this.namespace), kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, accepted: false, refusal: unsendable, warnings: [] });
+        continue;
+      }
       const spec = structuredClone(o);
       this.sending = spec;
       this.heard = [];
@@ -162,4 +167,17 @@ function keptAlive(a: Agent | undefined): Agent | undefined {
   if (Object.getPrototypeOf(a) === HttpsAgent.prototype) return new HttpsAgent({ ...options, keepAlive: true });
   if (Object.getPrototypeOf(a) === HttpAgent.prototype) return new HttpAgent({ ...options, keepAlive: true });
   return a;
+}
+
+/**
+ * A name or namespace that cannot be a URL path segment: the API server refuses
+ * these for every kind, in these words; sent, they would change the URL itself.
+ */
+function pathProblem(o: KubeObject): string | undefined {
+  for (const [field, v] of [['metadata.name', o.metadata.name], ['metadata.namespace', o.metadata.namespace]] as const) {
+    if (typeof v !== 'string') continue;
+    const why = v === '.' || v === '..' ? `may not be '${v}'` : v.includes('/') ? "may not contain '/'" : v.includes('%') ? "may not contain '%'" : undefined;
+    if (why) return `${field}: Invalid value: ${JSON.stringify(v)}: ${why}`;
+  }
+  return undefined;
 }

@@ -241,6 +241,17 @@ describe('KubeClient against a server that is not there (needs npm run build: di
     expect(err.message).toBe(`cannot reach the Kubernetes API server https://127.0.0.1:${port} (context "k", ${f}): connect ECONNREFUSED 127.0.0.1:${port}`);
     expect(err.suggestion).toContain('kubectl cluster-info');
     expect(`${err.message}${err.suggestion}`).not.toContain(SECRET);
+    // Names that would change the URL are refused without a request (the port is closed: no connection error).
+    const odd = await kube.dryRunApply([
+      ...['..', 'a/b', '%2e'].map((name) => ({ ...obj, metadata: { name } })),
+      { ...obj, metadata: { name: 'x', namespace: '.' } },
+    ]);
+    expect(odd.map((o) => o.refusal)).toEqual([
+      `metadata.name: Invalid value: "..": may not be '..'`,
+      `metadata.name: Invalid value: "a/b": may not contain '/'`,
+      `metadata.name: Invalid value: "%2e": may not contain '%'`,
+      `metadata.namespace: Invalid value: ".": may not be '.'`,
+    ]);
   });
 
   it('a server that accepts and never answers: a timeout, not a hang', async () => {
