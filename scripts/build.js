@@ -15,9 +15,7 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 mkdirSync(join(root, 'dist'));
-esbuild.buildSync({
-  entryPoints: [join(root, 'src/cli.ts')],
-  outfile: join(root, 'dist/goservice.js'),
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -26,9 +24,23 @@ esbuild.buildSync({
   minifyWhitespace: true,
   minifyIdentifiers: true,
   keepNames: true,
-  // oclif can load TypeScript sources in development; the bundle never does.
-  external: ['typescript', 'ts-node'],
   logLevel: 'warning',
+};
+// The Kubernetes client (an ES module package, large) in a bundle of its own,
+// dist/k8s.js, which src/kube/client.ts requires ('./k8s') only when it connects;
+// the main bundle keeps that require as it is.
+esbuild.buildSync({
+  ...common,
+  entryPoints: [join(root, 'src/kube/k8s.ts')],
+  outfile: join(root, 'dist/k8s.js'),
+  alias: { 'whatwg-url': join(root, 'scripts/whatwg-url-stub.js') },
+});
+esbuild.buildSync({
+  ...common,
+  entryPoints: [join(root, 'src/cli.ts')],
+  outfile: join(root, 'dist/goservice.js'),
+  // oclif can load TypeScript sources in development; the bundle never does.
+  external: ['typescript', 'ts-node', './k8s'],
 });
 
 // oclif.manifest.json: the commands' flags and help, so oclif need not work them

@@ -38,16 +38,18 @@ export interface ValidationIssue {
 
 /** Values that break the schema or a cross-field rule; lists every problem found (the first 50 in the message). */
 export class ValidationError extends GoserviceError {
-  constructor(readonly issues: ValidationIssue[], readonly source = 'values') {
+  constructor(readonly issues: ValidationIssue[], readonly source = 'values', suggestion = 'fix the listed keys (see the chart README or values.schema.json) and run again') {
     super(
-      `invalid ${source}:\n` +
+      `invalid ${source}:
+` +
         issues
           .slice(0, MAX_LISTED)
           .map((i) => `  - ${formatIssue(i)}`)
           .concat(issues.length > MAX_LISTED ? [`  - ... and ${issues.length - MAX_LISTED} more`] : [])
-          .join('\n'),
+          .join('
+'),
       ExitCode.validation,
-      'fix the listed keys (see the chart README or values.schema.json) and run again',
+      suggestion,
     );
   }
 }

@@ -103,14 +103,15 @@ export class HelmClient {
     return args;
   }
 
-  /** The new release, and the warnings Helm relayed (e.g. Kubernetes API warnings). */
-  async upgrade(a: UpgradeArgs): Promise<ReleaseState & { warnings: string[] }> {
+  /** The new release, the warnings Helm relayed (e.g. Kubernetes API warnings) and what it rendered. */
+  async upgrade(a: UpgradeArgs): Promise<ReleaseState & { warnings: string[]; manifest: string }> {
     const dir = mkdtempSync(join(tmpdir(), 'goservice-values-'));
     try {
       const file = join(dir, 'values.json'); // JSON is YAML, and cheaper to load
       writeFileSync(file, JSON.stringify(a.values), { mode: 0o600 });
       const r = await this.helm(await this.upgradeArgs(a, file), a.release);
-      return { ...toState(parseJson(r.stdout, 'upgrade')), warnings: r.stderr.split('\n').filter((l) => l.trim()) };
+      const rel = parseJson(r.stdout, 'upgrade');
+      return { ...toState(rel), warnings: r.stderr.split('\n').filter((l) => l.trim()), manifest: renderedManifest(rel) };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -218,6 +219,13 @@ export function toState(rel: any): ReleaseState {
     appVersion: String(meta.appVersion ?? ''),
     description: String(rel.info?.description ?? ''),
   };
+}
+
+/** The objects of a release document: its manifest and the install/upgrade hooks (not test hooks). */
+export function renderedManifest(rel: any): string {
+  const hooks = Array.isArray(rel.hooks) ? rel.hooks : [];
+  const run = hooks.filter((h: any) => Array.isArray(h?.events) && h.events.some((e: unknown) => /^(pre|post)-(install|upgrade)$/.test(String(e))));
+  return [String(rel.manifest ?? ''), ...run.map((h: any) => String(h.manifest ?? ''))].join('\n---\n');
 }
 
 /** `helm get metadata -o json` -> ReleaseState (it has no description). */

@@ -8,6 +8,7 @@ import { ProcessError } from '../process/run';
 import { loadValuesFiles, mergeValues, parseSet, ValuesObject } from '../values/merge';
 import { validateValues } from '../values/validate';
 import { findChartDir, readSchema, readYamlMap } from './chart';
+import { serverDryRun } from './server-dry-run';
 import { checkRelease, checkTimeout } from './names';
 
 export interface UpgradeOptions {
@@ -48,7 +49,8 @@ export async function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<Upgr
   const values = prepareValues(chart, o); // invalid values stop here, before Helm touches the cluster
   const rollback = o.rollback ?? true;
   try {
-    const state = await helm.upgrade({ release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun });
+    const { manifest, ...state } = await helm.upgrade({ release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun });
+    if (o.dryRun) state.warnings.push(...(await serverDryRun(helm.settings, manifest, { createNamespace: o.createNamespace }))); // the API server checks every object
     return { ...state, dryRun: !!o.dryRun };
   } catch (err) {
     if (!(err instanceof ProcessError)) throw err; // typed: conflict, not found, schema

@@ -116,10 +116,10 @@ describe('JSON output, one shape for both majors', () => {
   });
 
   it('upgrade reads the release document and skips notices printed before it', async () => {
-    const doc = { name: 'hello', namespace: 'shop', version: 3, info: { status: 'deployed', last_deployed: '2026-11-24T23:21:01Z', description: 'Upgrade complete' }, chart: { metadata: { name: 'hello', version: '0.1.0', appVersion: '1.0.0' } } };
+    const doc = { name: 'hello', namespace: 'shop', version: 3, info: { status: 'deployed', last_deployed: '2026-11-24T23:21:01Z', description: 'Upgrade complete' }, chart: { metadata: { name: 'hello', version: '0.1.0', appVersion: '1.0.0' } }, manifest: 'kind: A' };
     const helm = new HelmClient(settings, fakeRunner('v4.3.1', () => ({ stdout: `Release "hello" has been upgraded.\n${JSON.stringify(doc, null, 2)}\n`, stderr: 'W1124 warning\n' })));
     expect(await helm.upgrade(upgradeArgs)).toEqual({
-      name: 'hello', namespace: 'shop', revision: 3, updated: '2026-11-24T23:21:01.000Z', status: 'deployed', chart: 'hello', chartVersion: '0.1.0', appVersion: '1.0.0', description: 'Upgrade complete', warnings: ['W1124 warning'],
+      name: 'hello', namespace: 'shop', revision: 3, updated: '2026-11-24T23:21:01.000Z', status: 'deployed', chart: 'hello', chartVersion: '0.1.0', appVersion: '1.0.0', description: 'Upgrade complete', warnings: ['W1124 warning'], manifest: 'kind: A',
     });
   });
 
