@@ -40,14 +40,12 @@ export interface ValidationIssue {
 export class ValidationError extends GoserviceError {
   constructor(readonly issues: ValidationIssue[], readonly source = 'values', suggestion = 'fix the listed keys (see the chart README or values.schema.json) and run again') {
     super(
-      `invalid ${source}:
-` +
+      `invalid ${source}:\n` +
         issues
           .slice(0, MAX_LISTED)
           .map((i) => `  - ${formatIssue(i)}`)
           .concat(issues.length > MAX_LISTED ? [`  - ... and ${issues.length - MAX_LISTED} more`] : [])
-          .join('
-'),
+          .join('\n'),
       ExitCode.validation,
       suggestion,
     );
