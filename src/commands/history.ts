@@ -9,7 +9,7 @@ export default class History extends BaseCommand {
   static examples = ['<%= config.bin %> history hello', '<%= config.bin %> history hello --max 5 --json'];
   static args = { release: Args.string({ required: true, description: 'release name' }) };
   static flags = {
-    max: Flags.integer({ min: 1, description: 'show at most this many of the newest revisions' }),
+    max: Flags.integer({ min: 1, description: 'show at most this many of the newest revisions (all are read, so the live one is always found)' }),
     ...namespaceFlag,
     ...jsonFlag,
   };

@@ -58,7 +58,7 @@ describe('upgrade', () => {
     expect(runner.calls[1].args).toContain('--atomic');
   });
 
-  it('a failed upgrade says which revision is live now, with Helm exit code', async () => {
+  it('a failed upgrade says which revision is live now, with exit 6', async () => {
     const history = [
       { revision: 1, status: 'superseded', chart: 'hello-0.1.0', app_version: '1.0.0' },
       { revision: 2, status: 'failed', chart: 'hello-0.2.0', app_version: '1.1.0' },
@@ -71,8 +71,8 @@ describe('upgrade', () => {
     );
     const err = await upgrade(new HelmClient(helmSettings({}), runner), { release: 'hello', chart: chart(), timeout: '15s' }).catch((e) => e);
     expect(err).toBeInstanceOf(OperationError);
-    expect(err.exitCode).toBe(1);
-    expect(err.message).toMatch(/failed and was rolled back: UPGRADE FAILED: .*context deadline exceeded/);
+    expect(err.exitCode).toBe(6);
+    expect(err.message).toMatch(/failed and was rolled back: context deadline exceeded/);
     expect(err.message).toMatch(/live revision: 3 \(chart hello-0.1.0, app 1.0.0\)/);
   });
 
