@@ -95,8 +95,8 @@ async function tell(a: Attempt, out: UpgradeOutcome): Promise<{ what: string; fi
   const revs = await readRevisions(a.helm, release);
   const history = `see helm goservice history ${release}`;
   if (revs instanceof Error) return { what: `${describe(out, a)}; the state could not be read: ${revs.message}`, fix: history };
-  if (revs === null) {
-    const what = out.kind === 'uninstalled' ? `install failed and was removed again (Helm uninstalled it): ${out.cause}; nothing of it is left` : `was not attempted (${out.cause}); the release does not exist, nothing was changed`;
+  if (revs === null || !revs.length) {
+    const what = out.kind === 'uninstalled' ? `failed on its first install and was removed again (Helm uninstalled it): ${out.cause}; nothing of it is left` : `was not attempted (${out.cause}); the release does not exist, nothing was changed`;
     return { what, fix: 'fix the cause above and run the upgrade again' };
   }
   const mine = revs.filter((r) => r.updated && Date.parse(r.updated) >= a.started - 1000);
@@ -122,7 +122,7 @@ async function tell(a: Attempt, out: UpgradeOutcome): Promise<{ what: string; fi
     case 'no-rollback-target':
       return { what: `failed, and there is no earlier good revision to roll back to: ${out.cause}\n${state}`, fix: `${history}; fix the values and upgrade again, or remove the release with helm goservice rollback ${release} --recover` };
     case 'uninstalled':
-      return { what: `install failed and was removed again: ${out.cause}\n${state}`, fix: 'fix the cause above and run the upgrade again' };
+      return { what: `failed on its first install and was removed again: ${out.cause}\n${state}`, fix: 'fix the cause above and run the upgrade again' };
     default: {
       const left = a.rollback ? 'Helm did not roll it back' : 'it was left in place (--no-rollback)';
       const deployed = revs.filter((r) => r.status === 'deployed').pop();
