@@ -70,3 +70,9 @@ export async function readRevisions(helm: HelmClient, release: string): Promise<
     return e instanceof NotFoundError ? null : (e as Error);
   }
 }
+
+/** The state line for a message, from what readRevisions returned. */
+export function stateOf(revs: Revision[] | null | Error): string {
+  if (revs === null || (Array.isArray(revs) && !revs.length)) return 'the release no longer exists';
+  return revs instanceof Error ? `the state could not be read: ${revs.message}` : liveSummary(revs);
+}

@@ -7,8 +7,8 @@
 import { ConflictError, InterruptedError, NotFoundError, OperationError, UsageError } from '../errors';
 import { HelmClient, Revision } from '../helm/client';
 import { HelmError, HelmInterrupted, withWarnings } from '../helm/errors';
-import { holdInterrupts } from '../process/lifecycle';
-import { liveSummary, readRevisions, staleDeployed } from './history';
+import { holdInterrupts, interruption } from '../process/lifecycle';
+import { readRevisions, staleDeployed, stateOf } from './history';
 import { endedFor, InFlight, OperationMarkers, orphanDeadline } from './in-flight';
 import { checkDuration, checkRelease, checkTimeout, durationMs, isPending, wasDeployed } from './names';
 
@@ -122,7 +122,12 @@ export function checkNothingRunning(f: InFlight, current: Revision, o: { release
   }
 }
 
-export async function rollback(helm: HelmClient, o: RollbackOptions): Promise<RollbackResult> {
+/** Signals are held for the whole command: one arriving before Helm starts the rollback stops it there, with nothing changed. */
+export function rollback(helm: HelmClient, o: RollbackOptions): Promise<RollbackResult> {
+  return holdInterrupts(() => rollbackHeld(helm, o));
+}
+
+async function rollbackHeld(helm: HelmClient, o: RollbackOptions): Promise<RollbackResult> {
   const release = checkRelease(o.release);
   const timeout = checkTimeout(o.timeout ?? '5m');
   const grace = checkDuration('--grace', o.grace ?? '5m');
@@ -138,49 +143,47 @@ export async function rollback(helm: HelmClient, o: RollbackOptions): Promise<Ro
   const warnings = stale.length ? [staleDeployed(stale, before.filter((r) => r.status === 'deployed').pop()!.revision)] : [];
   const fromInfo = { revision: from.revision, status: from.status, chartVersion: from.chartVersion, appVersion: from.appVersion };
 
-  return holdInterrupts(async () => {
-    const marker = markers.begin('rollback', timeout);
-    const verb = to ? `rollback of release "${release}" in namespace "${namespace}" to revision ${to.revision}` : `uninstall of release "${release}" in namespace "${namespace}"`;
-    try {
-      if (!to) {
-        o.notify?.(`release "${release}" in namespace "${namespace}" was never deployed (revision ${from.revision} is ${from.status}): there is nothing to roll back to, so --recover uninstalls it (helm uninstall ${release} -n ${namespace})`);
-        await helm.uninstall(release, timeout);
-        markers.clearEnded();
-        return { release, namespace, action: 'uninstall', from: fromInfo, to: null, revision: null, status: 'uninstalled', warnings };
-      }
-      await helm.rollback({ release, revision: to.revision, timeout });
-      if (o.recover) markers.clearEnded();
-      const now = await helm.status(release);
-      return {
-        release,
-        namespace,
-        action: 'rollback',
-        from: fromInfo,
-        to: { revision: to.revision, chartVersion: to.chartVersion, appVersion: to.appVersion },
-        revision: now.revision,
-        status: now.status,
-        warnings,
-      };
-    } catch (err) {
-      if (err instanceof HelmInterrupted && (err.verb === 'rollback' || err.verb === 'uninstall')) {
-        const revs = await readRevisions(helm, release);
-        const last = Array.isArray(revs) ? revs[revs.length - 1] : undefined;
-        if (last && isPending(last.status)) marker.leftPending(last.revision, last.status);
-        const state = revs === null ? 'the release no longer exists' : revs instanceof Error ? `the state could not be read: ${revs.message}` : liveSummary(revs);
-        const left = last && isPending(last.status) ? `; revision ${last.revision} is left ${last.status} and no Helm is working on it any more` : '';
-        throw new InterruptedError(`${verb} was interrupted by ${err.signal}; Helm was stopped and has exited${left} (${state})`, last && isPending(last.status) ? `run: ${recoverHow(release)}` : `see helm goservice history ${release}`);
-      }
-      if (err instanceof HelmError && (err.verb === 'rollback' || err.verb === 'uninstall')) {
-        const revs = await readRevisions(helm, release);
-        const state = revs === null ? 'the release no longer exists' : revs instanceof Error ? `the state could not be read: ${revs.message}` : liveSummary(revs);
-        throw new OperationError(
-          err.unreachable ? `${verb} was not attempted: the Kubernetes cluster is unreachable (${err.reason})` : `${verb} failed: ${err.reason}${withWarnings(err.warnings)}\n${state}`,
-          err.unreachable ? err.suggestion : `see helm goservice history ${release}; fix the cause above and run the rollback again`,
-        );
-      }
-      throw err;
-    } finally {
-      marker.end();
+  const marker = markers.begin('rollback', timeout);
+  const verb = to ? `rollback of release "${release}" in namespace "${namespace}" to revision ${to.revision}` : `uninstall of release "${release}" in namespace "${namespace}"`;
+  try {
+    if (!to) {
+      o.notify?.(`release "${release}" in namespace "${namespace}" was never deployed (revision ${from.revision} is ${from.status}): there is nothing to roll back to, so --recover uninstalls it (helm uninstall ${release} -n ${namespace})`);
+      await helm.uninstall(release, timeout);
+      markers.clearEnded();
+      return { release, namespace, action: 'uninstall', from: fromInfo, to: null, revision: null, status: 'uninstalled', warnings };
     }
-  });
+    await helm.rollback({ release, revision: to.revision, timeout });
+    if (o.recover) markers.clearEnded();
+    const now = await helm.status(release);
+    return {
+      release,
+      namespace,
+      action: 'rollback',
+      from: fromInfo,
+      to: { revision: to.revision, chartVersion: to.chartVersion, appVersion: to.appVersion },
+      revision: now.revision,
+      status: now.status,
+      warnings,
+    };
+  } catch (err) {
+    if (err instanceof HelmInterrupted && (err.verb === 'rollback' || err.verb === 'uninstall')) {
+      const revs = await readRevisions(helm, release);
+      const last = Array.isArray(revs) ? revs[revs.length - 1] : undefined;
+      if (last && isPending(last.status)) marker.leftPending(last.revision, last.status);
+      const state = stateOf(revs);
+      const left = last && isPending(last.status) ? `; revision ${last.revision} is left ${last.status} and no Helm is working on it any more` : '';
+      throw new InterruptedError(`${verb} was interrupted by ${err.signal}; Helm was stopped and has exited${left} (${state})`, last && isPending(last.status) ? `run: ${recoverHow(release)}` : `see helm goservice history ${release}`);
+    }
+    if (err instanceof InterruptedError) throw new InterruptedError(`${verb} was interrupted by ${interruption() ?? 'a signal'} before Helm started it: nothing was changed`, 'run the rollback again');
+    if (err instanceof HelmError && (err.verb === 'rollback' || err.verb === 'uninstall')) {
+      const state = stateOf(await readRevisions(helm, release));
+      throw new OperationError(
+        err.unreachable ? `${verb} was not attempted: the Kubernetes cluster is unreachable (${err.reason})` : `${verb} failed: ${err.reason}${withWarnings(err.warnings)}\n${state}`,
+        err.unreachable ? err.suggestion : `see helm goservice history ${release}; fix the cause above and run the rollback again`,
+      );
+    }
+    throw err;
+  } finally {
+    marker.end();
+  }
 }

@@ -10,7 +10,7 @@ import { InterruptedError, OperationError } from '../errors';
 import { HelmClient, ReleaseState, Revision } from '../helm/client';
 import { HelmError, HelmInterrupted, upgradeOutcome, UpgradeOutcome, withWarnings } from '../helm/errors';
 import { checkToken } from '../inputs/grammar';
-import { holdInterrupts } from '../process/lifecycle';
+import { holdInterrupts, interruption } from '../process/lifecycle';
 import { loadValuesFiles, mergeValues, parseSet, ValuesObject } from '../values/merge';
 import { validateValues } from '../values/validate';
 import { findChartDir, readSchema, readYamlMap } from './chart';
@@ -48,7 +48,12 @@ export function prepareValues(chartDir: string, o: UpgradeOptions): ValuesObject
   return user;
 }
 
-export async function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeResult> {
+/** Signals are held for the whole command: one arriving before Helm starts stops it there, with nothing changed. */
+export function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeResult> {
+  return holdInterrupts(() => upgradeHeld(helm, o));
+}
+
+async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeResult> {
   const release = checkRelease(o.release, true);
   if (o.imageTag !== undefined) checkToken('imageTag', '--image-tag', o.imageTag);
   const timeout = checkTimeout(o.timeout ?? '5m');
@@ -59,27 +64,27 @@ export async function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<Upgr
   const run = () => helm.upgrade({ release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun });
   if (o.dryRun) return { ...(await run()), dryRun: true };
 
-  return holdInterrupts(async () => {
-    const marker = new OperationMarkers(helm.settings, release).begin('upgrade', timeout);
-    const started = Date.now();
-    try {
-      return { ...(await run()), dryRun: false };
-    } catch (err) {
-      const at = { helm, release, started, rollback };
-      if (err instanceof HelmInterrupted && err.verb === 'upgrade') {
-        const told = await tell(at, upgradeOutcome(err.reason));
-        if (told.pending) marker.leftPending(told.pending.revision, told.pending.status);
-        throw new InterruptedError(`upgrade of release "${release}" in namespace "${helm.settings.namespace}" was interrupted by ${err.signal}; Helm was told to stop and has exited: ${told.what}${withWarnings(err.warnings)}`, told.fix);
-      }
-      if (err instanceof HelmError && err.verb === 'upgrade' && !err.unreachable) {
-        const told = await tell(at, upgradeOutcome(err.reason));
-        throw new OperationError(`upgrade of release "${release}" in namespace "${helm.settings.namespace}" ${told.what}${withWarnings(err.warnings)}`, told.fix);
-      }
-      throw err; // typed: nothing attempted (unreachable, HELM_BIN), conflict, not found, schema
-    } finally {
-      marker.end();
+  const marker = new OperationMarkers(helm.settings, release).begin('upgrade', timeout);
+  const started = Date.now();
+  const what = `upgrade of release "${release}" in namespace "${helm.settings.namespace}"`;
+  try {
+    return { ...(await run()), dryRun: false };
+  } catch (err) {
+    const at = { helm, release, started, rollback };
+    if (err instanceof HelmInterrupted && err.verb === 'upgrade') {
+      const told = await tell(at, upgradeOutcome(err.reason));
+      if (told.pending) marker.leftPending(told.pending.revision, told.pending.status);
+      throw new InterruptedError(`${what} was interrupted by ${err.signal}; Helm was told to stop and has exited: ${told.what}${withWarnings(err.warnings)}`, told.fix);
     }
-  });
+    if (err instanceof InterruptedError) throw new InterruptedError(`${what} was interrupted by ${interruption() ?? 'a signal'} before Helm started it: nothing was changed`, 'run the upgrade again');
+    if (err instanceof HelmError && err.verb === 'upgrade' && !err.unreachable) {
+      const told = await tell(at, upgradeOutcome(err.reason));
+      throw new OperationError(`${what} ${told.what}${withWarnings(err.warnings)}`, told.fix);
+    }
+    throw err; // typed: nothing attempted (unreachable, HELM_BIN), conflict, not found, schema
+  } finally {
+    marker.end();
+  }
 }
 
 interface Attempt {
