@@ -66,7 +66,10 @@ export function track(child: ChildProcess): () => void {
 function install(): void {
   if (installed) return;
   installed = true;
-  process.on('exit', runCleanups);
+  process.on('exit', () => {
+    for (const child of children) forward(child, 'SIGTERM'); // one nobody waited for (e.g. an early `helm version`)
+    runCleanups();
+  });
   for (const s of SIGNALS) process.on(s, onSignal);
 }
 
