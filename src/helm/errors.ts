@@ -78,6 +78,9 @@ export function mapHelmError(err: ProcessError, ctx: HelmErrorContext): Goservic
 
 // klog's API-warning lines: "W1128 12:00:00.123456   123 warnings.go:70] would violate ..."
 const KLOG_WARNING = /^W\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] (.*)$/;
+// Helm 4's log lines that only restate the error printed after them:
+// level=WARN msg="upgrade failed" name=hello error="context canceled", level=ERROR ...
+const RESTATED = /^level=(?:ERROR\b|WARN msg="?[^"]*\bfailed\b)/i;
 
 /** Helm's error text and the warnings printed before it (Helm 3: "Warning: ..." or klog lines; Helm 4: slog lines). */
 export function helmOutput(stderr: string): HelmOutput {
@@ -86,7 +89,7 @@ export function helmOutput(stderr: string): HelmOutput {
   const reason = at < 0 ? '' : lines.slice(at).join('\n').slice(7).trim().replace(/\s*\n\s*/g, '; ');
   const warnings: string[] = [];
   for (const line of at < 0 ? lines : lines.slice(0, at)) {
-    const w = (KLOG_WARNING.exec(line)?.[1] ?? line).trim();
+    const w = RESTATED.test(line) ? '' : (KLOG_WARNING.exec(line)?.[1] ?? line).trim();
     if (w && !warnings.includes(w) && warnings.length < 20) warnings.push(w.length > 500 ? `${w.slice(0, 497)}...` : w);
   }
   return { reason: reason || lines.filter((l) => l.trim()).slice(-1)[0] || 'no error text', warnings };

@@ -72,7 +72,7 @@ async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<Upgrade
   } catch (err) {
     const at = { helm, release, started, rollback };
     if (err instanceof HelmInterrupted && err.verb === 'upgrade') {
-      const told = await tell(at, upgradeOutcome(err.reason));
+      const told = await tell({ ...at, interrupted: true }, upgradeOutcome(err.reason));
       if (told.pending) marker.leftPending(told.pending.revision, told.pending.status);
       throw new InterruptedError(`${what} was interrupted by ${err.signal}; Helm was told to stop and has exited: ${told.what}${withWarnings(err.warnings)}`, told.fix);
     }
@@ -92,6 +92,7 @@ interface Attempt {
   release: string;
   started: number; // ms: revisions written since belong to this attempt
   rollback: boolean;
+  interrupted?: boolean;
 }
 
 /** What a failed or interrupted upgrade did, from Helm's outcome and the history after it. */
@@ -121,7 +122,10 @@ async function tell(a: Attempt, out: UpgradeOutcome): Promise<{ what: string; fi
   const failedRev = mine.find((r) => r.status === 'failed') ?? revs.filter((r) => r.status === 'failed').pop() ?? last;
   switch (out.kind) {
     case 'rolled-back':
-      return { what: `failed and was rolled back: ${out.cause}\nrevision ${failedRev.revision} is failed; ${state}`, fix: `${history}; check the pods (kubectl get pods -n ${a.helm.settings.namespace}) and fix the values, then upgrade again` };
+      return {
+        what: `failed and was rolled back: ${out.cause}\nrevision ${failedRev.revision} is failed; ${state}`,
+        fix: a.interrupted ? 'nothing is left to clean up; run the upgrade again when you want it' : `${history}; check the pods (kubectl get pods -n ${a.helm.settings.namespace}) and fix the values, then upgrade again`,
+      };
     case 'rollback-failed':
       return { what: `failed, and the automatic rollback failed too: ${out.cause}\n${state}`, fix: `${history}; the cluster may run parts of several revisions: run helm goservice rollback ${release} to go back to the last good revision` };
     case 'no-rollback-target':

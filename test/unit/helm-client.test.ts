@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, OperationError, ValidationError } from '../../src/errors';
-import { HelmError } from '../../src/helm/errors';
+import { HelmError, helmOutput } from '../../src/helm/errors';
 import { HelmClient, helmSettings, splitChart, toRevision } from '../../src/helm/client';
 import { ProcessError } from '../../src/process/run';
 import { fakeRunner } from '../support/fake-runner';
@@ -133,6 +133,24 @@ describe('JSON output, one shape for both majors', () => {
     const [a, b] = await Promise.all([read('v3.22.0', h3), read('v4.3.1', h4)]);
     expect(a).toEqual(b);
     expect(a).toEqual({ name: 'hello', namespace: 'try4', revision: 3, updated: '2026-11-24T23:45:41.000Z', status: 'deployed', chart: 'hello', chartVersion: '0.1.0', appVersion: '0.1.0', description: '' });
+  });
+});
+
+describe('Helm output', () => {
+  it('keeps API warnings (klog lines of Helm 3 and 4, Warning: lines), drops Helm 4 log lines that restate the error', () => {
+    const stderr = [
+      'W1128 12:52:15.123456   777 warnings.go:70] would violate PodSecurity "restricted:latest": runAsNonRoot != true',
+      'W1128 12:52:15.123999   777 warnings.go:70] would violate PodSecurity "restricted:latest": runAsNonRoot != true',
+      'level=WARN msg="upgrade failed" name=hello error="context canceled"',
+      'level=ERROR msg="release name check failed" error="x"',
+      'level=WARN msg="this chart is deprecated"',
+      'Warning: spec.template.spec.nodeSelector[beta.kubernetes.io/os]: deprecated',
+      'Error: UPGRADE FAILED: release hello failed, and has been rolled back due to rollback-on-failure being set: context canceled',
+    ].join('\n');
+    expect(helmOutput(stderr)).toEqual({
+      reason: 'UPGRADE FAILED: release hello failed, and has been rolled back due to rollback-on-failure being set: context canceled',
+      warnings: ['would violate PodSecurity "restricted:latest": runAsNonRoot != true', 'level=WARN msg="this chart is deprecated"', 'Warning: spec.template.spec.nodeSelector[beta.kubernetes.io/os]: deprecated'],
+    });
   });
 });
 
