@@ -70,7 +70,7 @@ async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<Upgrade
   try {
     return { ...(await run()), dryRun: false };
   } catch (err) {
-    const at = { helm, release, started, rollback };
+    const at = { helm, release, started, rollback, major: await helm.major().catch(() => 0) };
     if (err instanceof HelmInterrupted && err.verb === 'upgrade') {
       const told = await tell({ ...at, interrupted: true }, upgradeOutcome(err.reason));
       if (told.pending) marker.leftPending(told.pending.revision, told.pending.status);
@@ -92,6 +92,7 @@ interface Attempt {
   release: string;
   started: number; // ms: revisions written since belong to this attempt
   rollback: boolean;
+  major: number;
   interrupted?: boolean;
 }
 
@@ -136,7 +137,9 @@ async function tell(a: Attempt, out: UpgradeOutcome): Promise<{ what: string; fi
       const left = a.rollback ? 'Helm did not roll it back' : 'it was left in place (--no-rollback)';
       const deployed = revs.filter((r) => r.status === 'deployed').pop();
       const note = deployed ? `; revision ${deployed.revision} is still marked deployed, but the cluster runs what revision ${failedRev.revision} applied` : '';
-      return { what: `failed, ${left}: ${out.cause}\nrevision ${failedRev.revision} is ${failedRev.status}${note}`, fix: `${history}; fix the values and upgrade again, or go back with helm goservice rollback ${release}` };
+      // Helm 3 computes an upgrade's changes from the deployed revision, so it would keep what the failed one applied.
+      const fix = deployed && a.major === 3 ? `go back first with helm goservice rollback ${release}, then fix the values and upgrade again (Helm 3 computes an upgrade's changes from revision ${deployed.revision}, so it would not undo what revision ${failedRev.revision} applied)` : `fix the values and upgrade again, or go back with helm goservice rollback ${release}`;
+      return { what: `failed, ${left}: ${out.cause}\nrevision ${failedRev.revision} is ${failedRev.status}${note}`, fix: `${history}; ${fix}` };
     }
   }
 }

@@ -138,7 +138,9 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s under hostile conditio
     const c = setup('rbsig');
     expect(c.gs(['upgrade', 'hello', '--timeout', '90s']).code).toBe(0);
     expect(c.gs(['upgrade', 'hello', '-f', valuesFile(UNSCHEDULABLE), '--timeout', '5s', '--no-rollback']).code).toBe(6);
-    expect(c.gs(['upgrade', 'hello', '--timeout', '90s']).code).toBe(0);
+    // Back to revision 1 with a rollback: on Helm 3 an upgrade would compute its
+    // changes from revision 1 and keep what failed revision 2 applied.
+    expect(c.gs(['rollback', 'hello', '--timeout', '90s']).code).toBe(0);
     expect(c.statuses()).toEqual([[1, 'superseded'], [2, 'failed'], [3, 'deployed']]);
     const run = c.gsBackground(['rollback', 'hello', '2', '--timeout', '60s']); // to the unschedulable revision: waits
     await until(() => c.statuses().some(([, s]) => s === 'pending-rollback'), 30_000, 'a pending-rollback revision');
@@ -157,6 +159,8 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s under hostile conditio
 
   it('more than 256 revisions: history finds the live one, rollback finds revision 1', () => {
     const c = setup('big', 'big');
+    // Kept history: with Helm's default --history-max (10) the rollback would first prune ~290 revisions one by one.
+    const keepAll = { HELM_MAX_HISTORY: '0' };
     expect(c.gs(['upgrade', 'big', '--timeout', '90s']).code).toBe(0);
     cloneRevisions(c.ns, 'big', 2, 300, 'failed'); // revision 1 stays the deployed one
     expect(c.statuses('big')).toHaveLength(300);
@@ -167,8 +171,10 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s under hostile conditio
     expect(h.revisions).toHaveLength(300);
     const trimmed = c.gs(['history', 'big', '--max', '3']);
     expect(trimmed.stdout).toMatch(/\* live revision: 1\n\(297 older revisions not shown\)/);
-    const rb = c.json(['rollback', 'big', '1', '--timeout', '90s']);
-    expect(rb).toMatchObject({ from: { revision: 300, status: 'failed' }, to: { revision: 1 }, revision: 301, status: 'deployed' });
+    const rb = c.gs(['rollback', 'big', '1', '--timeout', '90s', '--json'], keepAll);
+    expect(rb.stderr).toBe('');
+    expect(JSON.parse(rb.stdout)).toMatchObject({ from: { revision: 300, status: 'failed' }, to: { revision: 1 }, revision: 301, status: 'deployed' });
+    expect(c.json(['history', 'big', '--max', '1'])).toMatchObject({ live: 301, total: 301, revisions: [{ revision: 301, status: 'deployed', live: true }] });
   });
 
   it('an unreachable cluster: nothing attempted, exit 6, Helm text matched whatever its case', () => {

@@ -129,6 +129,13 @@ describe('failure reports say what happened (Helm 3 and Helm 4 texts)', () => {
     );
   });
 
+  it('--no-rollback on Helm 3: the fix says to roll back first (an upgrade would diff from the deployed revision)', async () => {
+    const err = await fail('v3.22.0', 'Error: UPGRADE FAILED: context deadline exceeded\n', () => [row(1, 'deployed', old), row(2, 'failed', now())], { rollback: false });
+    expect(err.suggestion).toBe(
+      'see helm goservice history hello; go back first with helm goservice rollback hello, then fix the values and upgrade again (Helm 3 computes an upgrade\'s changes from revision 1, so it would not undo what revision 2 applied)',
+    );
+  });
+
   it('Helm refused before writing a revision: not attempted, nothing changed', async () => {
     const err = await fail('v3.22.0', 'Error: UPGRADE FAILED: unable to build kubernetes objects from new release manifest: error validating data\n', () => [row(1, 'deployed', old)]);
     expect(err.message).toBe(
