@@ -166,6 +166,7 @@ export class HelmClient {
     if (r.code === 0) return r;
     r.stdout = redactText(r.stdout, o.redact);
     if (r.interrupted) throw new HelmInterrupted(o.verb, r.interrupted, r.stderr);
+    await this.major(); // a HELM_BIN that is no Helm at all is told as such (a usage error), not as a failed verb
     throw mapHelmError(new ProcessError(bin, full, r), { verb: o.verb, release: o.release, namespace });
   }
 }

@@ -220,3 +220,11 @@ describe('values never appear in a message', () => {
     expect(valuesFile.startsWith(join(cache, 'tmp', 'goservice-values-'))).toBe(true);
   });
 });
+
+describe('a HELM_BIN that is not Helm, for any verb', () => {
+  it('a failing read verb is told as a broken HELM_BIN, not as a failed Helm operation (the real /bin/false)', async () => {
+    const err = await new HelmClient(helmSettings({ HELM_BIN: '/bin/false', GOSERVICE_CACHE: tmp('gs-c-') }), processRunner).history('hello').catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toMatch(/^HELM_BIN: "\/bin\/false" is not a working Helm/);
+  });
+});
