@@ -258,7 +258,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s under hostile conditio
       // left in place
       c.gs(['upgrade', 'hello', '-f', secretFile, '-f', valuesFile(UNSCHEDULABLE), '--timeout', '5s', '--no-rollback', '--json']),
       // nothing attempted: the namespace does not exist
-      c.gs(['upgrade', 'hello', '-f', secretFile, '--set', `db.password=${SECRET}`, '-n', `${c.ns}-missing`]),
+      c.gs(['upgrade', 'hello', '-f', secretFile, '--set', `podAnnotations.password=${SECRET}`, '-n', `${c.ns}-missing`]),
     ];
     for (const f of failures) {
       expect(f.code).not.toBe(0);
