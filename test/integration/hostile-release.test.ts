@@ -157,6 +157,36 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s under hostile conditio
     expect(c.affinity()).not.toContain('tape');
   });
 
+  it('a first install that never succeeded (failed, or pending-install after a killed Helm): rollback --recover says so and uninstalls it', async () => {
+    const c = setup('never');
+    expect(c.gs(['upgrade', 'hello', '-f', valuesFile(UNSCHEDULABLE), '--timeout', '5s', '--no-rollback']).code).toBe(6);
+    expect(c.statuses()).toEqual([[1, 'failed']]);
+    const plain = c.gs(['rollback', 'hello']);
+    expect(plain.code).toBe(5);
+    expect(plain.stderr).toContain('Error: release "hello" was never deployed successfully (revision 1 is failed), so there is no revision to go back to');
+    expect(plain.stderr).toContain('helm goservice rollback hello --recover (uninstalls it)');
+    const rec = c.gs(['rollback', 'hello', '--recover', '--timeout', '60s']);
+    expect(rec.stderr).toContain(`release "hello" in namespace "${c.ns}" was never deployed (revision 1 is failed): there is nothing to roll back to, so --recover uninstalls it`);
+    expect(rec.stderr).not.toMatch(/no earlier revision/);
+    expect(rec.code).toBe(0);
+    expect(rec.stdout).toContain('uninstalled');
+    expect(c.statuses()).toEqual([]);
+
+    // Plain Helm killed during its first install leaves pending-install.
+    const killed = runBackground(helm.bin, ['install', 'hello', join(c.project, 'charts/hello'), '-n', c.ns, '--wait', '--timeout', '60s', '-f', valuesFile(UNSCHEDULABLE)], c.project, helmEnv);
+    await until(() => c.statuses().some(([, s]) => s === 'pending-install'), 30_000, 'a pending-install revision');
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    const early = c.gs(['rollback', 'hello', '--recover']);
+    expect(early.code).toBe(4);
+    expect(early.stderr).toMatch(/revision 1 became pending-install \d+s ago .*within the grace period of 5m/);
+    const now = c.gs(['rollback', 'hello', '--recover', '--grace', '0s', '--timeout', '60s', '--json']);
+    expect(now.code).toBe(0);
+    expect(JSON.parse(now.stdout)).toMatchObject({ action: 'uninstall', from: { revision: 1, status: 'pending-install' }, to: null, status: 'uninstalled' });
+    expect(c.statuses()).toEqual([]);
+    expect(c.gs(['upgrade', 'hello', '--timeout', '90s']).code).toBe(0); // a clean start
+  });
+
   it('more than 256 revisions: history finds the live one, rollback finds revision 1', () => {
     const c = setup('big', 'big');
     // Kept history: with Helm's default --history-max (10) the rollback would first prune ~290 revisions one by one.
