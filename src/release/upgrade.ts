@@ -104,7 +104,7 @@ async function tell(a: Attempt, out: UpgradeOutcome): Promise<{ what: string; fi
   if (revs instanceof Error) return { what: `${describe(out, a)}; the state could not be read: ${revs.message}`, fix: history };
   if (revs === null || !revs.length) {
     const what = out.kind === 'uninstalled' ? `failed on its first install and was removed again (Helm uninstalled it): ${out.cause}; nothing of it is left` : `was not attempted (${out.cause}); the release does not exist, nothing was changed`;
-    return { what, fix: 'fix the cause above and run the upgrade again' };
+    return { what, fix: a.interrupted ? 'nothing is left to clean up; run the upgrade again when you want it' : 'fix the cause above and run the upgrade again' };
   }
   const mine = revs.filter((r) => r.updated && Date.parse(r.updated) >= a.started - 1000);
   const last = revs[revs.length - 1];

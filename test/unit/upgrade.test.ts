@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConflictError, OperationError, UsageError, ValidationError } from '../../src/errors';
+import { ConflictError, InterruptedError, OperationError, UsageError, ValidationError } from '../../src/errors';
 import { HelmClient, helmSettings } from '../../src/helm/client';
 import { upgrade } from '../../src/release/upgrade';
 import { fakeRunner } from '../support/fake-runner';
@@ -175,5 +175,35 @@ describe('failure reports say what happened (Helm 3 and Helm 4 texts)', () => {
     const err = await upgrade(new HelmClient(helmSettings({ GOSERVICE_CACHE: cache }), runner), { release: 'hello', chart: chart() }).catch((e) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.exitCode).toBe(4);
+  });
+});
+
+describe('an interrupted upgrade says what Helm left (SIGTERM passed on, Helm waited for)', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'gs-cache-'));
+  const run = (stderr: string, history: object[] | null) => {
+    const runner = fakeRunner('v3.22.0', (args) => {
+      if (args[0] === 'upgrade') return { code: 1, stderr, interrupted: 'SIGTERM' as const };
+      return history ? { stdout: JSON.stringify(history) } : { code: 1, stderr: 'Error: release: not found' };
+    });
+    return upgrade(new HelmClient(helmSettings({ HELM_NAMESPACE: 'shop', GOSERVICE_CACHE: cache }), runner), { release: 'hello', chart: chart() }).catch((e) => e);
+  };
+
+  it('a first install Helm removed: exit 130, nothing left', async () => {
+    const err = await run('Error: INSTALLATION FAILED: release hello failed, and has been uninstalled due to atomic being set: context canceled\n', null);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect(err.exitCode).toBe(130);
+    expect(err.message).toBe('upgrade of release "hello" in namespace "shop" was interrupted by SIGTERM; Helm was told to stop and has exited: failed on its first install and was removed again (Helm uninstalled it): context canceled; nothing of it is left');
+    expect(err.suggestion).toBe('nothing is left to clean up; run the upgrade again when you want it');
+  });
+
+  it('a revision left pending: says no Helm works on it any more, records that for --recover', async () => {
+    const recent = new Date(Date.now() + 50).toISOString();
+    const err = await run('Error: UPGRADE FAILED: context canceled\n', [{ revision: 1, status: 'deployed', chart: 'hello-0.1.0', updated: '2026-01-01T00:00:00Z' }, { revision: 2, status: 'pending-upgrade', chart: 'hello-0.1.0', updated: recent }]);
+    expect(err.exitCode).toBe(130);
+    expect(err.message).toMatch(/was interrupted by SIGTERM; Helm was told to stop and has exited: Helm stopped: context canceled; revision 2 is left pending-upgrade and no Helm is working on it any more/);
+    expect(err.suggestion).toBe('run: helm goservice rollback hello --recover');
+    const ops = join(cache, 'operations');
+    const markers = readdirSync(ops).map((f) => JSON.parse(readFileSync(join(ops, f), 'utf8')));
+    expect(markers).toEqual([expect.objectContaining({ pid: process.pid, state: 'ended', revision: 2, status: 'pending-upgrade', command: 'upgrade' })]);
   });
 });
