@@ -58,6 +58,7 @@ const OLD = 7 * 24 * 3600_000; // markers older than this are removed
 export class OperationMarkers {
   private readonly dir: string | undefined;
   private readonly key: string;
+  readonly context: string;
 
   constructor(private readonly settings: HelmSettings, private readonly release: string) {
     this.dir = userDir('operations', { env: settings.env });
@@ -65,8 +66,6 @@ export class OperationMarkers {
     this.context = t.context;
     this.key = createHash('sha256').update([t.context, t.server, settings.namespace, release].join('\0')).digest('hex').slice(0, 24);
   }
-
-  readonly context: string;
 
   /** Marks this process as running `command` on the release until it exits (or `end` is called). */
   begin(command: string, timeout: string): { end(): void; leftPending(revision: number, status: string): void } {
