@@ -97,6 +97,13 @@ export class OperationError extends GoserviceError {
   }
 }
 
+/** Stopped by SIGINT/SIGTERM; the message says what state things were left in. */
+export class InterruptedError extends GoserviceError {
+  constructor(message: string, suggestion?: string) {
+    super(message, ExitCode.interrupted, suggestion);
+  }
+}
+
 /** A file or directory that cannot be read or written; names the path, the cause and a fix. */
 export class FileSystemError extends GoserviceError {
   constructor(readonly path: string, message: string, suggestion?: string, exitCode: number = ExitCode.filesystem) {

@@ -6,6 +6,13 @@ import { upgrade } from '../release/upgrade';
 
 export default class Upgrade extends BaseCommand {
   static summary = 'Validate values locally, then install or upgrade the release, rolling back on failure';
+  static description = `RELEASE names the chart's objects, so it must be a DNS-1035 label: a lowercase letter first, then lowercase letters, digits and "-", at most 53 characters.
+
+On failure the message says what happened: not attempted (nothing changed), failed and rolled back, failed and the rollback failed too, or left in place (--no-rollback); with Helm's warnings (e.g. Pod Security) and the live revision. Values are never shown.
+
+SIGINT/SIGTERM are passed on to Helm, which is waited for: it marks the new revision failed and, unless --no-rollback, rolls back (waiting up to --timeout). The message then says what state the release is in.
+
+Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, HELM_BIN), 3 invalid values, 4 another operation on the release is in progress or won a race, 5 chart, release or namespace not found, 6 the upgrade failed (or the cluster is unreachable: nothing attempted), 7 a file could not be read, 130 interrupted.`;
   static examples = ['<%= config.bin %> upgrade hello --image-tag 1.4.0', '<%= config.bin %> upgrade hello charts/hello -f prod.yaml --set replicaCount=3'];
   static args = {
     release: Args.string({ required: true, description: 'release name' }),
@@ -13,7 +20,7 @@ export default class Upgrade extends BaseCommand {
   };
   static flags = {
     ...valuesFlags,
-    'image-tag': Flags.string({ description: 'image tag to deploy (sets image.tag)' }),
+    'image-tag': Flags.string({ description: 'image tag to deploy (sets image.tag): letters, digits, "_", ".", "-", at most 128' }),
     ...timeoutFlag,
     'create-namespace': Flags.boolean({ description: 'create the namespace if it does not exist' }),
     'dry-run': Flags.boolean({ description: 'server-side dry run: render and validate in the cluster, store nothing' }),

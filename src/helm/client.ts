@@ -1,14 +1,14 @@
 // HelmClient: the Helm verbs the release flow needs, above the process runner.
 // It detects Helm 3 vs Helm 4 once, builds the flags each major understands, and
 // turns `-o json` output into one shape for both.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { valid } from 'semver';
-import { OperationError } from '../errors';
-import { ProcessError, Runner, RunResult, processRunner } from '../process/run';
-import { mapHelmError } from './errors';
+import { OperationError, UsageError } from '../errors';
+import { ProcessError, redactText, Runner, RunResult, processRunner, secretStrings } from '../process/run';
+import { privateTempDir } from '../process/user-dir';
+import { HelmInterrupted, helmOutput, mapHelmError } from './errors';
+import { HELM_VERSION, helmVersionCache } from './version-cache';
 
 export type HelmMajor = 3 | 4;
 
@@ -72,18 +72,23 @@ export class HelmClient {
 
   constructor(readonly settings: HelmSettings, private readonly runner: Runner = processRunner) {}
 
-  /** The Helm major version: `helm version` once per Helm binary (see versionCache). */
+  /** The Helm major version: `helm version` once per Helm binary (see version-cache.ts). */
   major(): Promise<HelmMajor> {
     this.majorP ??= (async () => {
-      const cache = versionCache(this.settings.bin);
+      const { bin, env } = this.settings;
+      const cache = helmVersionCache(bin, { env });
       let version = cache?.read();
       if (!version) {
-        const r = await this.runner.run(this.settings.bin, ['version', '--template', '{{.Version}}'], { env: this.settings.env });
-        if (r.code !== 0) throw new ProcessError(this.settings.bin, ['version'], r, 'check HELM_BIN points to a Helm 3 or Helm 4 binary');
+        const r = await this.runner.run(bin, ['version', '--template', '{{.Version}}'], { env });
+        if (r.interrupted) throw new HelmInterrupted('version', r.interrupted, r.stderr);
         version = r.stdout.trim();
+        if (r.code !== 0 || !/^v\d+\.\d+\.\d+\S*$/.test(version)) {
+          const said = r.code !== 0 ? `exited with ${r.code}${r.stderr.trim() ? `: ${helmOutput(r.stderr).reason}` : ' and printed nothing'}` : `printed ${JSON.stringify(version.slice(0, 80))}`;
+          throw new UsageError('HELM_BIN', `"${bin}" is not a working Helm: \`${bin} version\` ${said}; nothing was attempted`, 'point HELM_BIN at a Helm 3 or Helm 4 binary (run as a Helm plugin, Helm sets it)');
+        }
       }
-      const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
-      if (major !== 3 && major !== 4) throw new OperationError(`unsupported Helm version ${version}`, 'use Helm 3 or Helm 4');
+      const major = Number(/^v(\d+)\./.exec(version)?.[1]);
+      if ((major !== 3 && major !== 4) || !HELM_VERSION.test(version)) throw new OperationError(`unsupported Helm version ${version} ("${bin}"); nothing was attempted`, 'use Helm 3 or Helm 4');
       cache?.write(version);
       return major;
     })();
@@ -103,30 +108,36 @@ export class HelmClient {
     return args;
   }
 
-  /** The new release, the warnings Helm relayed (e.g. Kubernetes API warnings) and what it rendered. */
+  /**
+   * The new release, the warnings Helm relayed (e.g. Kubernetes API warnings)
+   * and what it rendered (the manifest and hooks). The values go to Helm as a private file (0600 in a 0700
+   * directory) that is removed on every exit path; no error or warning shows
+   * any of their strings.
+   */
   async upgrade(a: UpgradeArgs): Promise<ReleaseState & { warnings: string[]; manifest: string }> {
-    const dir = mkdtempSync(join(tmpdir(), 'goservice-values-'));
+    const redact = secretStrings(a.values);
+    const tmp = privateTempDir('goservice-values-', { env: this.settings.env });
     try {
-      const file = join(dir, 'values.json'); // JSON is YAML, and cheaper to load
-      writeFileSync(file, JSON.stringify(a.values), { mode: 0o600 });
-      const r = await this.helm(await this.upgradeArgs(a, file), a.release);
+      const file = join(tmp.path, 'values.json'); // JSON is YAML, and cheaper to load
+      writeFileSync(file, JSON.stringify(a.values), { mode: 0o600, flag: 'wx' });
+      const r = await this.helm(await this.upgradeArgs(a, file), { verb: 'upgrade', release: a.release, redact });
       const rel = parseJson(r.stdout, 'upgrade');
-      return { ...toState(rel), warnings: r.stderr.split('\n').filter((l) => l.trim()), manifest: renderedManifest(rel) };
+      return { ...toState(rel), warnings: helmOutput(r.stderr).warnings, manifest: renderedManifest(rel) };
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      tmp.remove();
     }
   }
 
-  /** Every stored revision, oldest first. */
-  async history(release: string, max?: number): Promise<Revision[]> {
-    const args = ['history', release, '--output', 'json', ...(max ? ['--max', String(max)] : [])];
-    const rows = parseJson((await this.helm(args, release)).stdout, 'history') as any[];
+  /** Every stored revision, oldest first (Helm's --max default, 256, would hide older ones). */
+  async history(release: string): Promise<Revision[]> {
+    const args = ['history', release, '--output', 'json', '--max', String(ALL_REVISIONS)];
+    const rows = parseJson((await this.helm(args, { verb: 'history', release, read: true })).stdout, 'history') as any[];
     return rows.map(toRevision).sort((x, y) => x.revision - y.revision);
   }
 
   /** The latest revision (`helm get metadata`: `helm status -o json` leaves out the chart). */
   async status(release: string): Promise<ReleaseState> {
-    return fromMetadata(parseJson((await this.helm(['get', 'metadata', release, '--output', 'json'], release)).stdout, 'get metadata'));
+    return fromMetadata(parseJson((await this.helm(['get', 'metadata', release, '--output', 'json'], { verb: 'get metadata', release, read: true })).stdout, 'get metadata'));
   }
 
   async rollbackArgs(a: RollbackArgs): Promise<string[]> {
@@ -134,50 +145,35 @@ export class HelmClient {
   }
 
   async rollback(a: RollbackArgs): Promise<void> {
-    await this.helm(await this.rollbackArgs(a), a.release);
+    await this.helm(await this.rollbackArgs(a), { verb: 'rollback', release: a.release });
   }
 
-  /** Runs a Helm verb in the configured namespace/context; failures become typed errors. */
-  private async helm(args: string[], release?: string): Promise<RunResult> {
+  /** `helm uninstall` (waits for the objects to go), for a release that was never deployed. */
+  async uninstall(release: string, timeout: string): Promise<void> {
+    const major = await this.major();
+    await this.helm(['uninstall', release, '--timeout', timeout, ...(major === 4 ? ['--wait=watcher'] : ['--wait'])], { verb: 'uninstall', release });
+  }
+
+  /**
+   * Runs a Helm verb in the configured namespace/context; failures become typed
+   * errors. `read`: a read-only verb, allowed after SIGINT/SIGTERM to tell the
+   * state an interrupted operation left. `redact`: strings no output may show.
+   */
+  private async helm(args: string[], o: { verb: string; release?: string; read?: boolean; redact?: string[] }): Promise<RunResult> {
     const { bin, namespace, kubeContext, env } = this.settings;
     const full = [...args, '--namespace', namespace, ...(kubeContext ? ['--kube-context', kubeContext] : [])];
-    const r = await this.runner.run(bin, full, { env });
-    if (r.code !== 0) throw mapHelmError(new ProcessError(bin, full, r), { release, namespace });
-    return r;
+    const raw = await this.runner.run(bin, full, { env, afterInterrupt: o.read });
+    const r = { ...raw, stderr: redactText(raw.stderr, o.redact) }; // stdout is parsed, never shown, on success
+    if (r.code === 0) return r;
+    r.stdout = redactText(r.stdout, o.redact);
+    if (r.interrupted) throw new HelmInterrupted(o.verb, r.interrupted, r.stderr);
+    await this.major(); // a HELM_BIN that is no Helm at all is told as such (a usage error), not as a failed verb
+    throw mapHelmError(new ProcessError(bin, full, r), { verb: o.verb, release: o.release, namespace });
   }
 }
 
-/**
- * The version of an absolute Helm binary (as HELM_BIN is for plugins), kept in the
- * temp dir under a key of its path, size and mtime: a replaced binary is asked
- * again. Saves a Helm start (~50-100 ms) on every upgrade and rollback.
- */
-function versionCache(bin: string): { read(): string | undefined; write(v: string): void } | undefined {
-  if (!isAbsolute(bin)) return undefined;
-  let file: string;
-  try {
-    const st = statSync(bin);
-    const key = createHash('sha256').update(`${realpathSync(bin)}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
-    file = join(tmpdir(), `goservice-helm-version-${key}`);
-  } catch {
-    return undefined; // missing binary: let the run report it
-  }
-  return {
-    read: () => {
-      try {
-        return readFileSync(file, 'utf8').trim() || undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    write: (v) => {
-      try {
-        writeFileSync(`${file}.${process.pid}`, v);
-        renameSync(`${file}.${process.pid}`, file);
-      } catch {} // no cache: ask again next time
-    },
-  };
-}
+// More than any release keeps: `helm history` shows the newest --max revisions (default 256).
+const ALL_REVISIONS = 1_000_000_000;
 
 // Helm 3: --wait; Helm 4: a wait strategy, "watcher" being what --wait alone means.
 const waitFlag = (major: HelmMajor) => (major === 4 ? ['--wait=watcher'] : ['--wait']);

@@ -1,14 +1,20 @@
 // The only module that starts child processes (helm, go, buildah, ...): argument
 // arrays handed to spawn, never a shell string. Everything above it talks to a
-// `Runner`, so unit tests can pass a fake one.
+// `Runner`, so unit tests can pass a fake one. Each child runs in its own
+// process group and SIGINT/SIGTERM/SIGHUP are forwarded to it (lifecycle.ts):
+// the command waits for it to exit, so no child outlives the command.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { NotFoundError, OperationError } from '../errors';
+import { basename } from 'node:path';
+import { InterruptedError, NotFoundError, OperationError } from '../errors';
+import { Interrupt, interruption, track } from './lifecycle';
 
 export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The signal that was forwarded to the child while it ran (it may have ended early because of it). */
+  interrupted?: Interrupt;
 }
 
 export interface RunOptions {
@@ -16,6 +22,12 @@ export interface RunOptions {
   cwd?: string;
   input?: string; // written to stdin, which is then closed
   signal?: AbortSignal;
+  /**
+   * Start even after SIGINT/SIGTERM was received (for read-only calls that tell
+   * what state an interrupted operation left). Otherwise the run is refused
+   * with an InterruptedError and nothing is started.
+   */
+  afterInterrupt?: boolean;
 }
 
 export interface Runner {
@@ -26,30 +38,41 @@ export interface Runner {
 export const processRunner: Runner = {
   run(cmd, args, opts = {}) {
     return new Promise((resolve, reject) => {
+      const before = interruption();
+      if (before && !opts.afterInterrupt) {
+        reject(new InterruptedError(`interrupted by ${before} before ${basename(cmd)} was started`, 'nothing was started; run the command again'));
+        return;
+      }
       const child = spawn(cmd, [...args], {
         cwd: opts.cwd,
         env: opts.env ?? process.env,
         signal: opts.signal,
         stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true, // own process group: signals reach it once, forwarded by us
       });
+      const untrack = track(child);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => out.push(b));
       child.stderr.on('data', (b: Buffer) => err.push(b));
-      child.on('error', (e: NodeJS.ErrnoException) =>
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        untrack();
         reject(
           e.code === 'ENOENT'
             ? new NotFoundError(`cannot run ${cmd}: not found`, `install it or point to it (for helm: HELM_BIN=/path/to/helm)`)
             : new OperationError(`cannot run ${cmd}: ${e.message}`),
-        ),
-      );
-      child.on('close', (code, sig) =>
+        );
+      });
+      child.on('close', (code, sig) => {
+        untrack();
+        const now = interruption();
         resolve({
           code: code ?? 128 + (sig ? constants.signals[sig] ?? 0 : 0),
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
-        }),
-      );
+          ...(now && now !== before ? { interrupted: now } : {}),
+        });
+      });
       child.stdin.on('error', () => {}); // a child that exits without reading stdin (EPIPE)
       child.stdin.end(opts.input ?? '');
     });
@@ -76,6 +99,34 @@ export function redactArgs(args: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * The strings of a values object that no message may show (every string leaf of
+ * at least 4 characters, and the key=value text of --set): values files and
+ * --set values may hold secrets, and Helm and the API server quote values in
+ * their errors.
+ */
+export function secretStrings(values: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown, depth: number) => {
+    if (typeof v === 'string') {
+      if (v.trim().length >= 4) out.add(v);
+    } else if (v && typeof v === 'object' && depth < 200) {
+      for (const x of Object.values(v)) walk(x, depth + 1);
+    }
+  };
+  walk(values, 0);
+  return [...out].sort((a, b) => b.length - a.length); // longest first: a value inside another is hidden with it
+}
+
+/** `text` with every occurrence of `secrets` (and of their JSON-quoted form) replaced by ***. */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const s of secrets) {
+    for (const form of new Set([s, JSON.stringify(s).slice(1, -1)])) if (out.includes(form)) out = out.split(form).join('***');
+  }
+  return out;
+}
+
 /** A child that exited non-zero: keeps its exit code, redacted argv and stderr. */
 export class ProcessError extends OperationError {
   readonly argv: string[];
@@ -90,9 +141,10 @@ export class ProcessError extends OperationError {
   }
 }
 
-/** Runs and throws ProcessError unless the exit code is 0. */
+/** Runs and throws ProcessError unless the exit code is 0 (InterruptedError when a signal stopped it). */
 export async function runChecked(runner: Runner, cmd: string, args: readonly string[], opts?: RunOptions): Promise<RunResult> {
   const r = await runner.run(cmd, args, opts);
+  if (r.interrupted && r.code !== 0) throw new InterruptedError(`${basename(cmd)} was stopped: ${r.interrupted} was passed on to it`, 'run the command again');
   if (r.code !== 0) throw new ProcessError(cmd, args, r);
   return r;
 }

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CliResult, fixtureCopy, RUN, runCli } from '../support/cli';
+import { runBackground, until } from '../support/async';
+import { fixtureCopy, RUN, runCli } from '../support/cli';
 import { ensureCluster, kubeconfigPath, kubectl } from '../support/cluster';
 import { HELMS, HelmTool, repoRoot } from '../support/tools';
 
@@ -66,7 +67,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
       appVersion: String(chart.appVersion),
       /** The plugin's CLI, as Helm runs it (HELM_BIN, HELM_NAMESPACE, KUBECONFIG). */
       gs: (args: string[]) => runCli(args, { cwd: project, env }),
-      gsAsync: (args: string[]) => runAsync(process.execPath, [RUN, ...args], project, env),
+      gsAsync: (args: string[]) => runBackground(process.execPath, [RUN, ...args], project, env).done,
       json: (args: string[]) => {
         const r = runCli([...args, '--json'], { cwd: project, env });
         if (r.code !== 0) throw new Error(`${args.join(' ')} failed (${r.code}): ${r.stderr}`);
@@ -208,7 +209,13 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
     expect(refused.stderr).toContain('helm goservice rollback hello --recover (goes back to revision 1');
     expect(c.gs(['upgrade', 'hello']).code).toBe(4);
 
-    const rb = c.json(['rollback', 'hello', '--recover', '--timeout', '90s']);
+    // A Helm elsewhere could still be working on it: --recover waits out --grace (5m) ...
+    const early = c.gs(['rollback', 'hello', '--recover']);
+    expect(early.code).toBe(4);
+    expect(early.stderr).toMatch(/revision 2 became pending-upgrade \d+s ago .*within the grace period of 5m/);
+    expect(early.stderr).toContain('helm goservice rollback hello --recover --grace 0s');
+    // ... unless told that none is.
+    const rb = c.json(['rollback', 'hello', '--recover', '--grace', '0s', '--timeout', '90s']);
     expect(rb).toMatchObject({ from: { revision: 2, status: 'pending-upgrade' }, to: { revision: 1 }, revision: 3, status: 'deployed' });
     expect(c.gs(['upgrade', 'hello', '--timeout', '90s']).code).toBe(0);
   });
@@ -267,22 +274,3 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
     expect(onPreferred.filter((n) => n === 'node-b').length).toBeGreaterThan(3);
   });
 });
-
-function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}

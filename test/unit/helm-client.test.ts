@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, OperationError, ValidationError } from '../../src/errors';
+import { HelmError, helmOutput } from '../../src/helm/errors';
 import { HelmClient, helmSettings, splitChart, toRevision } from '../../src/helm/client';
 import { ProcessError } from '../../src/process/run';
 import { fakeRunner } from '../support/fake-runner';
@@ -43,22 +44,24 @@ describe('argv per Helm major', () => {
   it('detects the version once and adds namespace and context to every verb', async () => {
     const runner = fakeRunner('v3.22.0', () => ({ stdout: '[]' }));
     const helm = new HelmClient(settings, runner);
-    await helm.history('hello', 3);
+    await helm.history('hello');
     await helm.rollback({ release: 'hello', revision: 1, timeout: '1m' });
     await helm.upgradeArgs(upgradeArgs, 'f');
     expect(runner.calls.filter((c) => c.args[0] === 'version')).toHaveLength(1);
     expect(runner.calls[0].cmd).toBe('/opt/helm');
+    // Every revision: Helm shows only the newest 256 unless --max says otherwise.
     expect(runner.calls.find((c) => c.args[0] === 'history')!.args).toEqual(
-      ['history', 'hello', '--output', 'json', '--max', '3', '--namespace', 'shop', '--kube-context', 'kind'],
+      ['history', 'hello', '--output', 'json', '--max', '1000000000', '--namespace', 'shop', '--kube-context', 'kind'],
     );
   });
 
   it('remembers the version of an absolute HELM_BIN until the binary changes', async () => {
     const { mkdtempSync, writeFileSync, utimesSync } = require('node:fs');
-    const bin = require('node:path').join(mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'helm-')), 'helm');
+    const dir = mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'helm-'));
+    const bin = require('node:path').join(dir, 'helm');
     writeFileSync(bin, 'v3');
     const runner = fakeRunner('v3.22.0');
-    const ask = () => new HelmClient(helmSettings({ HELM_BIN: bin }), runner).major();
+    const ask = () => new HelmClient(helmSettings({ HELM_BIN: bin, GOSERVICE_CACHE: `${dir}/cache` }), runner).major();
     expect([await ask(), await ask()]).toEqual([3, 3]);
     expect(runner.calls).toHaveLength(1);
     utimesSync(bin, new Date(), new Date(Date.now() + 5000));
@@ -133,6 +136,24 @@ describe('JSON output, one shape for both majors', () => {
   });
 });
 
+describe('Helm output', () => {
+  it('keeps API warnings (klog lines of Helm 3 and 4, Warning: lines), drops Helm 4 log lines that restate the error', () => {
+    const stderr = [
+      'W1128 12:52:15.123456   777 warnings.go:70] would violate PodSecurity "restricted:latest": runAsNonRoot != true',
+      'W1128 12:52:15.123999   777 warnings.go:70] would violate PodSecurity "restricted:latest": runAsNonRoot != true',
+      'level=WARN msg="upgrade failed" name=hello error="context canceled"',
+      'level=ERROR msg="release name check failed" error="x"',
+      'level=WARN msg="this chart is deprecated"',
+      'Warning: spec.template.spec.nodeSelector[beta.kubernetes.io/os]: deprecated',
+      'Error: UPGRADE FAILED: release hello failed, and has been rolled back due to rollback-on-failure being set: context canceled',
+    ].join('\n');
+    expect(helmOutput(stderr)).toEqual({
+      reason: 'UPGRADE FAILED: release hello failed, and has been rolled back due to rollback-on-failure being set: context canceled',
+      warnings: ['would violate PodSecurity "restricted:latest": runAsNonRoot != true', 'level=WARN msg="this chart is deprecated"', 'Warning: spec.template.spec.nodeSelector[beta.kubernetes.io/os]: deprecated'],
+    });
+  });
+});
+
 describe('error mapping', () => {
   const failing = (stderr: string, code = 1) => new HelmClient(settings, fakeRunner('v3.22.0', () => ({ code, stderr })));
 
@@ -140,7 +161,10 @@ describe('error mapping', () => {
     ['Error: release: not found', NotFoundError, /release "hello" not found in namespace "shop"/],
     ['Error: UPGRADE FAILED: "hello" has no deployed releases', NotFoundError, /not found/],
     ['Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress', ConflictError, /in progress/],
-    ['Error: UPGRADE FAILED: create: failed to create: secrets "sh.helm.release.v1.hello.v3" already exists', ConflictError, /in progress/],
+    ['Error: UPGRADE FAILED: create: failed to create: secrets "sh.helm.release.v1.hello.v3" already exists', ConflictError, /written by another operation at the same time/],
+    ['Error: INSTALLATION FAILED: cannot re-use a name that is still in use', ConflictError, /written by another operation at the same time \(Helm: INSTALLATION FAILED: cannot re-use a name/],
+    ['Error: INSTALLATION FAILED: release: already exists', ConflictError, /written by another operation/],
+    ['Error: UPGRADE FAILED: Another Operation (install/upgrade/rollback) Is In Progress', ConflictError, /in progress/],
     ['Error: create: failed to create: namespaces "nope" not found', NotFoundError, /namespace "nope" does not exist/],
   ])('%s', async (stderr, type, message) => {
     const err = await failing(stderr).history('hello').catch((e) => e);
@@ -148,12 +172,17 @@ describe('error mapping', () => {
     expect(err.message).toMatch(message);
   });
 
-  it('an unreachable cluster points at the kubeconfig, keeping Helm exit code', async () => {
-    const err = await failing('Error: kubernetes cluster unreachable: Get "http://localhost:8080/version": connection refused').history('hello').catch((e) => e);
-    expect(err).toBeInstanceOf(OperationError);
-    expect(err.message).toBe('the Kubernetes cluster is unreachable: Get "http://localhost:8080/version": connection refused');
-    expect(err.suggestion).toMatch(/KUBECONFIG/);
-    expect(err.exitCode).toBe(1);
+  it.each([
+    // Helm 3 and Helm 4 capitalise "Kubernetes"; the match ignores case.
+    'Error: Kubernetes cluster unreachable: Get "http://localhost:8080/version": dial tcp [::1]:8080: connect: connection refused',
+    'Error: UPGRADE FAILED: kubernetes cluster unreachable: Get "https://127.0.0.1:1/version": connection refused',
+  ])('an unreachable cluster: nothing attempted, points at the kubeconfig, exit 6 (%s)', async (stderr) => {
+    const err = await failing(stderr).history('hello').catch((e) => e);
+    expect(err).toBeInstanceOf(HelmError);
+    expect(err.unreachable).toBe(true);
+    expect(err.message).toMatch(/^helm history of release "hello" in namespace "shop" was not attempted: the Kubernetes cluster is unreachable \(.*connection refused\)$/);
+    expect(err.suggestion).toMatch(/KUBECONFIG.*nothing was changed/);
+    expect(err.exitCode).toBe(6);
   });
 
   it('in progress suggests waiting or --recover', async () => {
@@ -180,13 +209,18 @@ hello:
     ]);
   });
 
-  it('anything else keeps Helm exit code, redacted argv and stderr', async () => {
-    const helm = new HelmClient(helmSettings({ HELM_NAMESPACE: 'shop' }), fakeRunner('v3.22.0', () => ({ code: 7, stderr: 'Error: boom' })));
+  it('anything else is a HelmError: exit 6, Helm reason and warnings, the redacted process error kept as cause', async () => {
+    const stderr = 'W1128 12:00:01.000001   4242 warnings.go:70] would violate PodSecurity "restricted:latest": runAsNonRoot != true\nError: boom\n  second line';
+    const helm = new HelmClient(helmSettings({ HELM_NAMESPACE: 'shop' }), fakeRunner('v3.22.0', () => ({ code: 7, stderr })));
     const err = await helm.rollback({ release: 'hello', revision: 1, timeout: '1m' }).catch((e) => e);
-    expect(err).toBeInstanceOf(ProcessError);
+    expect(err).toBeInstanceOf(HelmError);
     expect(err).toBeInstanceOf(OperationError);
-    expect(err.exitCode).toBe(7);
-    expect(err.stderr).toBe('Error: boom');
-    expect(err.argv).toEqual(['helm', 'rollback', 'hello', '1', '--timeout', '1m', '--wait', '--namespace', 'shop']);
+    expect(err.exitCode).toBe(6);
+    expect(err.reason).toBe('boom; second line');
+    expect(err.warnings).toEqual(['would violate PodSecurity "restricted:latest": runAsNonRoot != true']);
+    expect(err.message).toBe('helm rollback of release "hello" in namespace "shop" failed: boom; second line\nHelm warned:\n  would violate PodSecurity "restricted:latest": runAsNonRoot != true');
+    expect(err.message).not.toMatch(/--timeout|exited with/); // no command dump
+    expect(err.cause).toBeInstanceOf(ProcessError);
+    expect(err.cause.argv).toEqual(['helm', 'rollback', 'hello', '1', '--timeout', '1m', '--wait', '--namespace', 'shop']);
   });
 });

@@ -33,3 +33,31 @@ describe('history', () => {
     expect(formatHistory(h).split('\n').pop()).toBe('no revision is live');
   });
 });
+
+describe('history beyond Helm defaults', () => {
+  const many = (n: number, live: number) =>
+    Array.from({ length: n }, (_, i) => ({ revision: i + 1, status: i + 1 === live ? 'deployed' : i + 1 < live ? 'superseded' : 'failed', chart: 'hello-0.1.0', app_version: '1.0.0', description: '' }));
+
+  it('reads every revision: the live one is found even when --max leaves it out', async () => {
+    const runner = fakeRunner('v4.3.1', () => ({ stdout: JSON.stringify(many(300, 2).reverse()) }));
+    const h = await history(new HelmClient(helmSettings({}), runner), 'big', 5);
+    expect(runner.calls[0].args.slice(0, 6)).toEqual(['history', 'big', '--output', 'json', '--max', '1000000000']);
+    expect(h.live).toBe(2);
+    expect(h.total).toBe(300);
+    expect(h.revisions.map((r) => r.revision)).toEqual([296, 297, 298, 299, 300]);
+    const table = formatHistory(h).split('\n');
+    expect(table.slice(-2)).toEqual(['* live revision: 2', '(295 older revisions not shown)']);
+  });
+
+  it('several "deployed" revisions: the newest is live, the others are flagged', async () => {
+    const rows = [
+      { revision: 1, status: 'superseded', chart: 'hello-0.1.0', app_version: '1' },
+      { revision: 2, status: 'deployed', chart: 'hello-0.2.0', app_version: '2' },
+      { revision: 3, status: 'deployed', chart: 'hello-0.1.0', app_version: '1' },
+    ];
+    const h = await history(new HelmClient(helmSettings({}), fakeRunner('v4.3.1', () => ({ stdout: JSON.stringify(rows) }))), 'hello');
+    expect(h.live).toBe(3);
+    expect(h.warnings).toEqual(['revision 2 is also marked deployed, though revision 3 is live: an operation finished after a later one (e.g. a Helm that outlived its command); rollback skips it unless named']);
+    expect(formatHistory(h).split('\n').pop()).toBe(`warning: ${h.warnings[0]}`);
+  });
+});

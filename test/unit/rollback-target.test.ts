@@ -39,7 +39,7 @@ describe('pickTarget', () => {
 
   it('nothing good to go back to is a NotFoundError', () => {
     expect(() => pick([rev(1, 'deployed')])).toThrow(NotFoundError);
-    expect(() => pick([rev(1, 'failed'), rev(2, 'failed')])).toThrow(/no earlier revision that was deployed successfully/);
+    expect(() => pick([rev(1, 'deployed')])).toThrow(/no earlier revision that was deployed successfully/);
   });
 
   it('a pending release needs --recover, which goes to the last good revision', () => {
@@ -49,5 +49,22 @@ describe('pickTarget', () => {
     expect(err.message).toMatch(/pending-upgrade \(revision 4\)/);
     expect(err.suggestion).toMatch(/helm goservice rollback hello --recover \(goes back to revision 2/);
     expect(pick(revs, { recover: true })).toBe(2);
+  });
+});
+
+describe('pickTarget: records Helm should not have left', () => {
+  it('an older revision still marked deployed (an operation finished out of order) is not taken as good', () => {
+    expect(pick([rev(1, 'superseded'), rev(2, 'deployed'), rev(3, 'deployed')])).toBe(1);
+    expect(pick([rev(1, 'superseded'), rev(2, 'deployed'), rev(3, 'deployed')], { revision: 2 })).toBe(2); // named: as given
+  });
+
+  it('a release never deployed: plain rollback says so and names the ways out (never "no earlier revision")', () => {
+    const err = caught(() => pick([rev(1, 'failed')]));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.message).toBe('release "hello" was never deployed successfully (revision 1 is failed), so there is no revision to go back to');
+    expect(err.suggestion).toMatch(/helm goservice upgrade hello .*helm goservice rollback hello --recover \(uninstalls it\)/);
+    const pending = caught(() => pick([rev(1, 'pending-install')]));
+    expect(pending).toBeInstanceOf(ConflictError);
+    expect(pending.suggestion).toMatch(/--recover \(the release was never deployed: it uninstalls it\)/);
   });
 });
