@@ -45,8 +45,8 @@ const CASES: [string, Refusal][] = [
   ['manifests', { name: '-f smuggling hostPID in the repository', args: [], file: 'image:\n  repository: "app\\"\\nhostPID: true"\n', code: 3, expect: ['image.repository'] }],
   ['manifests', { name: '-f with hostPID at the top', args: [], file: 'hostPID: true\n', code: 3, expect: ['hostPID', 'unknown key'] }],
   // numbers YAML cannot carry to Helm
-  ['YAML', { name: '-f with 1e400 (infinity)', args: [], file: 'global:\n  big: 1e400\n', code: 3, expect: ['global.big', 'finite number'] }],
-  ['YAML', { name: '-f with .nan', args: [], file: 'global:\n  x: .nan\n', code: 3, expect: ['global.x', 'finite number'] }],
+  ['YAML', { name: '-f with 1e400 (infinity)', args: [], file: 'global:\n  big: 1e400\n', code: 2, expect: ['--values', 'global.big', 'not a finite number', 'quote it'] }],
+  ['YAML', { name: '-f with .nan', args: [], file: 'global:\n  x: .nan\n', code: 2, expect: ['--values', 'global.x', 'not a finite number', 'quote it'] }],
   // odd --chart-dir values
   ...[
     ['', 'inside the module'], ['.', 'inside the module'], ['./', 'inside the module'], ['..', 'inside the module'], ['../elsewhere', 'inside the module'],

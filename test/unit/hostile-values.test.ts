@@ -139,7 +139,7 @@ const CASES: CliCase[] = [
     name: '-f __proto__ and constructor keys',
     args: (d) => ['-f', YAML(d, 'proto.yaml', '__proto__:\n  replicaCount: 99\nimage:\n  constructor: {prototype: {polluted: 1}}\n')],
     code: 3,
-    expect: ['__proto__: unknown key', 'image.constructor: unknown key; expected one of: repository, tag, pullPolicy'],
+    expect: ['__proto__: unknown key', 'image.constructor: unknown key; expected one of: repository, tag, digest, pullPolicy'],
   },
   {
     name: 'an env value in an error',
