@@ -70,6 +70,8 @@ export function helmPlainScalar(s: string): unknown {
 // The scalar tags of the `yaml` package's YAML 1.1 schema (bool, null, int in
 // every base, sexagesimal, float, .inf, timestamp ...).
 const YAML11_TAGS = new Document(null, { version: '1.1' }).schema.tags.filter((t) => t.default && t.tag !== STR_TAG && t.test);
+// All their (anchored, flag-free) patterns as one, tried once per string.
+const YAML11_ANY = new RegExp(YAML11_TAGS.map((t) => `(?:${(t.test as RegExp).source})`).join('|'));
 
 // go-yaml v2's resolve(): the words it maps to booleans, null, NaN, infinities and merge.
 const GO_YAML_WORDS = new Set(
@@ -99,7 +101,7 @@ export function goYamlReadsAsNonString(s: string): boolean {
 
 /** Whether a plain `s` would reach Helm as another type: by YAML 1.1 or by go-yaml's own rules. */
 export function helmReadsAsNonString(s: string): boolean {
-  return goYamlReadsAsNonString(s) || YAML11_TAGS.some((t) => (t.test as RegExp).test(s));
+  return goYamlReadsAsNonString(s) || YAML11_ANY.test(s);
 }
 
 /**

@@ -58,7 +58,12 @@ export function schemaDefaults(root: Schema, node: Schema = root): Record<string
 export function inSchemaOrder(root: Schema, node: Schema | undefined, value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => inSchemaOrder(root, itemsOf(root, node), v));
   if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(schemaKeyOrder(root, node, value).map((k) => [k, inSchemaOrder(root, propertyOf(root, node, k), (value as any)[k])]));
+}
+
+/** An object's keys as the schema lists them (unknown keys last). */
+export function schemaKeyOrder(root: Schema, node: Schema | undefined, value: object): string[] {
   const declared = Object.keys(resolve(root, node)?.properties ?? {});
-  const keys = [...declared.filter((k) => k in value), ...Object.keys(value).filter((k) => !declared.includes(k))];
-  return Object.fromEntries(keys.map((k) => [k, inSchemaOrder(root, propertyOf(root, node, k), (value as any)[k])]));
+  if (!declared.length) return Object.keys(value);
+  return [...declared.filter((k) => k in value), ...Object.keys(value).filter((k) => !declared.includes(k))];
 }
