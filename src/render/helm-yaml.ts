@@ -50,6 +50,8 @@ const GO_FLOAT_WRITTEN = /^[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:
 const HELM_PLAIN_TAGS = (helmTags(new Document(null, { version: '1.1' }).schema.tags as Tags) as (ScalarTag | CollectionTag)[]).filter(
   (t): t is ScalarTag & { test: RegExp } => t.default === true && 'test' in t && t.test instanceof RegExp,
 );
+// All their patterns as one (none has flags), to pass most strings with one test.
+const HELM_PLAIN_ANY = new RegExp(HELM_PLAIN_TAGS.map((t) => `(?:${t.test.source})`).join('|'));
 const RESOLVE_OPTIONS = { intAsBigInt: false } as Parameters<ScalarTag['resolve']>[2];
 const noError = () => undefined;
 
@@ -58,6 +60,7 @@ const noError = () => undefined;
  * number, or the string itself. The rules the values reader applies (helmTags).
  */
 export function helmPlainScalar(s: string): unknown {
+  if (!HELM_PLAIN_ANY.test(s)) return s;
   for (const t of HELM_PLAIN_TAGS) {
     if (t.test.test(s)) {
       const v = t.resolve(s, noError, RESOLVE_OPTIONS);
@@ -70,7 +73,7 @@ export function helmPlainScalar(s: string): unknown {
 // The scalar tags of the `yaml` package's YAML 1.1 schema (bool, null, int in
 // every base, sexagesimal, float, .inf, timestamp ...).
 const YAML11_TAGS = new Document(null, { version: '1.1' }).schema.tags.filter((t) => t.default && t.tag !== STR_TAG && t.test);
-// All their (anchored, flag-free) patterns as one, tried once per string.
+// All their patterns as one (none has flags), tried once per string.
 const YAML11_ANY = new RegExp(YAML11_TAGS.map((t) => `(?:${(t.test as RegExp).source})`).join('|'));
 
 // go-yaml v2's resolve(): the words it maps to booleans, null, NaN, infinities and merge.

@@ -48,8 +48,8 @@ function wrap(text: string): string {
 // The same text as fullValuesYaml, written directly for values made of maps, lists,
 // finite numbers, booleans, null and strings of printable ASCII that the yaml package
 // writes plain or, when Helm would read them as another type, in double quotes
-// without escapes. Anything else (and a map or list met twice, which yaml writes as an
-// alias) is left to fullValuesYaml: a 30,000-item list takes milliseconds here.
+// without escapes. Anything else is left to fullValuesYaml. A map or list met twice is
+// written twice, as fullValuesYaml does (inSchemaOrder copies each, so yaml makes no alias).
 
 const LEAVE = Symbol('leave to fullValuesYaml');
 // Plain as the yaml package writes it: no indicator first, no ": ", " #", trailing ":" or space.
@@ -59,15 +59,16 @@ const QUOTABLE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/; // printable ASCII but " an
 
 export function quickValuesYaml(values: object, schema: Schema, header: string): string | undefined {
   if (!isObject(values) || !Object.keys(values).length) return undefined;
-  const out = [...header.split('\n').map((l) => `#${l}`), ''];
+  const lines = new Lines(schema);
+  lines.out.push(...header.split('\n').map((l) => `#${l}`), '');
   try {
-    writeMap(values, schema, schema, '', out, new Set(), true);
+    lines.map('', values, schema, true);
   } catch (e) {
     if (e === LEAVE) return undefined;
     throw e;
   }
-  out.push('');
-  return out.join('\n');
+  lines.out.push('');
+  return lines.out.join('\n');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -90,53 +91,79 @@ function scalarText(v: unknown): string {
   return v;
 }
 
-const comments = new Map<string, string[]>();
+const wrapped = new Map<string, string[]>();
 
 /** wrap(text) as lines, worked out once per description. */
 function commentLines(text: string): string[] {
-  let lines = comments.get(text);
-  if (!lines) comments.set(text, (lines = wrap(text).split('\n')));
-  if (!lines.join('')) throw LEAVE;
+  let lines = wrapped.get(text);
+  if (!lines) wrapped.set(text, (lines = wrap(text).split('\n')));
+  if (!lines[0]) throw LEAVE; // no words: yaml writes no comment
   return lines;
 }
 
-function once(v: object, seen: Set<object>): void {
-  if (seen.has(v)) throw LEAVE;
-  seen.add(v);
-}
+const indents: string[] = [];
+/** Indentation two spaces deeper than `ind`. */
+const deeper = (ind: string) => (indents[ind.length + 2] ??= ' '.repeat(ind.length + 2));
 
-/** `prefix` ("key:" or "-") followed by `value`, at indentation `ind`. */
-function writeValue(prefix: string, value: unknown, schema: Schema | undefined, root: Schema, ind: string, out: string[], seen: Set<object>): void {
-  if (Array.isArray(value)) {
-    if (!value.length) return void out.push(`${ind}${prefix} []`);
-    once(value, seen);
-    const first = out.length;
-    const inner = `${ind}  `;
-    if (prefix !== '-') out.push(`${ind}${prefix}`);
-    const items = itemsOf(root, schema);
-    for (const item of value) writeValue('-', item, items, root, inner, out, seen);
-    if (prefix === '-') out[first] = `${ind}- ${out[first].slice(inner.length)}`;
-  } else if (isObject(value)) {
-    if (!Object.keys(value).length) return void out.push(`${ind}${prefix} {}`);
-    once(value, seen);
-    const first = out.length;
-    if (prefix !== '-') out.push(`${ind}${prefix}`);
-    writeMap(value, schema, root, `${ind}  `, out, seen, false);
-    if (prefix === '-') out[first] = `${ind}- ${out[first].slice(ind.length + 2)}`;
-  } else out.push(`${ind}${prefix} ${scalarText(value)}`);
-}
+/** Lines of values.yaml; a list item's "- " goes before the first line of its map or list. */
+class Lines {
+  readonly out: string[] = [];
+  private lead: string | undefined; // replaces the indentation of the next line
+  private readonly keys = new Map<string, string>();
+  private readonly comments = new Map<string, string[]>(); // by description, then indentation
 
-function writeMap(map: Record<string, unknown>, schema: Schema | undefined, root: Schema, ind: string, out: string[], seen: Set<object>, top: boolean): void {
-  let first = true;
-  for (const key of schemaKeyOrder(root, schema, map)) {
-    if (top && !first) out.push('');
-    first = false;
-    const sub = propertyOf(root, schema, key);
-    if (sub?.description) {
-      const comment = commentLines(sub.description);
-      for (const line of comment) out.push(`${ind}#${line}`);
-    }
-    if (!key || key.length > 1000) throw LEAVE;
-    writeValue(`${scalarText(key)}:`, map[key], sub, root, ind, out, seen);
+  constructor(private readonly root: Schema) {}
+
+  line(ind: string, text: string): void {
+    this.out.push(this.lead === undefined ? ind + text : this.lead + text);
+    this.lead = undefined;
   }
+
+  /** `prefix` ("key:" or "-") followed by `value`, at indentation `ind`. */
+  value(ind: string, prefix: string, value: unknown, schema: Schema | undefined): void {
+    const item = prefix === '-';
+    if (Array.isArray(value)) {
+      if (!value.length) return this.line(ind, `${prefix} []`);
+      if (item) this.lead = `${this.lead ?? ind}- `;
+      else this.line(ind, prefix);
+      const inner = deeper(ind);
+      const items = itemsOf(this.root, schema);
+      for (const v of value) this.value(inner, '-', v, items);
+    } else if (isObject(value)) {
+      if (!Object.keys(value).length) return this.line(ind, `${prefix} {}`);
+      if (item) this.lead = `${this.lead ?? ind}- `;
+      else this.line(ind, prefix);
+      this.map(deeper(ind), value, schema, false);
+    } else this.line(ind, `${prefix} ${scalarText(value)}`);
+  }
+
+  map(ind: string, map: Record<string, unknown>, schema: Schema | undefined, top: boolean): void {
+    let first = true;
+    for (const key of schemaKeyOrder(this.root, schema, map)) {
+      if (top && !first) this.out.push('');
+      first = false;
+      const sub = propertyOf(this.root, schema, key);
+      if (sub?.description) this.comment(ind, sub.description);
+      this.value(ind, this.key(key), map[key], sub);
+    }
+  }
+
+  /** The description as "#" lines, each block worked out once per indentation. */
+  private comment(ind: string, description: string): void {
+    const lines = commentLines(description);
+    if (this.lead !== undefined) return lines.forEach((l) => this.line(ind, `#${l}`));
+    let blocks = this.comments.get(description);
+    if (!blocks) this.comments.set(description, (blocks = []));
+    this.out.push((blocks[ind.length] ??= lines.map((l) => `${ind}#${l}`).join('\n')));
+  }
+
+  private key(key: string): string {
+    let text = this.keys.get(key);
+    if (text === undefined) {
+      if (!key || key.length > 1000) throw LEAVE;
+      this.keys.set(key, (text = `${scalarText(key)}:`));
+    }
+    return text;
+  }
+
 }
