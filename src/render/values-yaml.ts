@@ -60,15 +60,15 @@ const QUOTABLE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/; // printable ASCII but " an
 export function quickValuesYaml(values: object, schema: Schema, header: string): string | undefined {
   if (!isObject(values) || !Object.keys(values).length) return undefined;
   const lines = new Lines(schema);
-  lines.out.push(...header.split('\n').map((l) => `#${l}`), '');
+  for (const l of header.split('\n')) lines.out.push(`#${l}`, '\n');
+  lines.out.push('\n');
   try {
     lines.map('', values, schema, true);
   } catch (e) {
     if (e === LEAVE) return undefined;
     throw e;
   }
-  lines.out.push('');
-  return lines.out.join('\n');
+  return lines.out.join('');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -105,17 +105,18 @@ const indents: string[] = [];
 /** Indentation two spaces deeper than `ind`. */
 const deeper = (ind: string) => (indents[ind.length + 2] ??= ' '.repeat(ind.length + 2));
 
-/** Lines of values.yaml; a list item's "- " goes before the first line of its map or list. */
+/** values.yaml in pieces; a list item's "- " goes before the first line of its map or list. */
 class Lines {
-  readonly out: string[] = [];
+  readonly out: string[] = []; // joined without separators
   private lead: string | undefined; // replaces the indentation of the next line
   private readonly keys = new Map<string, string>();
   private readonly comments = new Map<string, string[]>(); // by description, then indentation
 
   constructor(private readonly root: Schema) {}
 
-  line(ind: string, text: string): void {
-    this.out.push(this.lead === undefined ? ind + text : this.lead + text);
+  /** A line: `ind` (or the pending lead), then the texts. */
+  line(ind: string, a: string, b = '', c = ''): void {
+    this.out.push(this.lead ?? ind, a, b, c, '\n');
     this.lead = undefined;
   }
 
@@ -123,24 +124,24 @@ class Lines {
   value(ind: string, prefix: string, value: unknown, schema: Schema | undefined): void {
     const item = prefix === '-';
     if (Array.isArray(value)) {
-      if (!value.length) return this.line(ind, `${prefix} []`);
+      if (!value.length) return this.line(ind, prefix, ' []');
       if (item) this.lead = `${this.lead ?? ind}- `;
       else this.line(ind, prefix);
       const inner = deeper(ind);
       const items = itemsOf(this.root, schema);
       for (const v of value) this.value(inner, '-', v, items);
     } else if (isObject(value)) {
-      if (!Object.keys(value).length) return this.line(ind, `${prefix} {}`);
+      if (!Object.keys(value).length) return this.line(ind, prefix, ' {}');
       if (item) this.lead = `${this.lead ?? ind}- `;
       else this.line(ind, prefix);
       this.map(deeper(ind), value, schema, false);
-    } else this.line(ind, `${prefix} ${scalarText(value)}`);
+    } else this.line(ind, prefix, ' ', scalarText(value));
   }
 
   map(ind: string, map: Record<string, unknown>, schema: Schema | undefined, top: boolean): void {
     let first = true;
     for (const key of schemaKeyOrder(this.root, schema, map)) {
-      if (top && !first) this.out.push('');
+      if (top && !first) this.out.push('\n');
       first = false;
       const sub = propertyOf(this.root, schema, key);
       if (sub?.description) this.comment(ind, sub.description);
@@ -151,10 +152,10 @@ class Lines {
   /** The description as "#" lines, each block worked out once per indentation. */
   private comment(ind: string, description: string): void {
     const lines = commentLines(description);
-    if (this.lead !== undefined) return lines.forEach((l) => this.line(ind, `#${l}`));
+    if (this.lead !== undefined) return lines.forEach((l) => this.line(ind, '#', l));
     let blocks = this.comments.get(description);
     if (!blocks) this.comments.set(description, (blocks = []));
-    this.out.push((blocks[ind.length] ??= lines.map((l) => `${ind}#${l}`).join('\n')));
+    this.out.push((blocks[ind.length] ??= lines.map((l) => `${ind}#${l}\n`).join('')));
   }
 
   private key(key: string): string {
