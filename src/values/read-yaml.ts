@@ -35,7 +35,7 @@ const QUICK_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:seq', 't
 export function quickRead(text: string): ValuesObject | undefined {
   if (NOT_QUICK.test(text)) return undefined;
   let plainValue: unknown;
-  let odd = false; // a merge key, a null (it may be a key) or another tag
+  let odd = false; // a merge key or a tag quickRead does not read
   const plain = new Type(HELM_PLAIN, {
     kind: 'scalar',
     resolve: (s: string) => {
