@@ -3,14 +3,78 @@
 // `y`, `no`, `1_000`, `0b101`, `0o17` or `2024-01-02` is a boolean, a number or a
 // date there, not the string we meant. The `yaml` package writes YAML 1.2, so
 // every string that YAML 1.1 or go-yaml would read as another type is quoted here.
-import { Document, isMap, isPair, isScalar, isSeq, Node, Scalar, ToStringOptions } from 'yaml';
+import { type CollectionTag, Document, isMap, isPair, isScalar, isSeq, Node, Scalar, type ScalarTag, type Tags, ToStringOptions } from 'yaml';
 import { ValidationError, ValidationIssue } from '../errors';
 
 const STR_TAG = 'tag:yaml.org,2002:str';
 
+const INT = 'tag:yaml.org,2002:int';
+const FLOAT = 'tag:yaml.org,2002:float';
+const DROPPED = new Set(['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs', 'tag:yaml.org,2002:set']);
+
+/**
+ * The yaml package's YAML 1.1 tags, adjusted to go-yaml v2: no sexagesimal numbers
+ * (190:20:30) and no timestamps (both stay strings); Go's 0o/0O/0X/0B integer
+ * prefixes; floats as go-yaml matches them (".5e3" is a number, "." a string);
+ * !!binary decodes to a string.
+ */
+export function helmTags(tags: Tags): Tags {
+  const out: Tags = [];
+  // The base tags of a built-in schema are tag objects, never names.
+  for (const t of tags as (ScalarTag | CollectionTag)[]) {
+    if (DROPPED.has(t.tag) || t.format === 'TIME') continue;
+    if (t.tag === FLOAT && 'test' in t && t.test && !t.test.test('.inf')) {
+      // go-yaml's float grammar (after dropping "_") replaces the float and exponent forms
+      if (t.format !== 'EXP') out.push({ ...t, format: undefined, test: GO_FLOAT_WRITTEN, resolve: (src: string) => parseFloat(src.replace(/_/g, '')) });
+    } else if (t.tag === 'tag:yaml.org,2002:binary') out.push({ ...(t as ScalarTag), resolve: (src: string) => Buffer.from(src, 'base64').toString('utf8') });
+    else out.push(t);
+  }
+  out.push({
+    identify: () => false,
+    default: true,
+    tag: INT,
+    format: 'GO',
+    test: /^[-+]?0(?:[oO][0-7_]+|[xX][0-9a-fA-F_]+|[bB][01_]+)$/,
+    resolve: (src: string) => {
+      const n = Number(src.replace(/^[-+]/, '').replace(/_/g, '').toLowerCase());
+      return src.startsWith('-') ? -n : n;
+    },
+  });
+  return out;
+}
+
+// go-yaml's float grammar as written, "_" included.
+const GO_FLOAT_WRITTEN = /^[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$/;
+
+// The plain-scalar tags of helmTags, in the order the yaml composer tries them.
+const HELM_PLAIN_TAGS = (helmTags(new Document(null, { version: '1.1' }).schema.tags as Tags) as (ScalarTag | CollectionTag)[]).filter(
+  (t): t is ScalarTag & { test: RegExp } => t.default === true && 'test' in t && t.test instanceof RegExp,
+);
+// All their patterns as one (none has flags), to pass most strings with one test.
+const HELM_PLAIN_ANY = new RegExp(HELM_PLAIN_TAGS.map((t) => `(?:${t.test.source})`).join('|'));
+const RESOLVE_OPTIONS = { intAsBigInt: false } as Parameters<ScalarTag['resolve']>[2];
+const noError = () => undefined;
+
+/**
+ * What Helm reads a plain (unquoted, untagged) scalar `s` as: a boolean, null, a
+ * number, or the string itself. The rules the values reader applies (helmTags).
+ */
+export function helmPlainScalar(s: string): unknown {
+  if (!HELM_PLAIN_ANY.test(s)) return s;
+  for (const t of HELM_PLAIN_TAGS) {
+    if (t.test.test(s)) {
+      const v = t.resolve(s, noError, RESOLVE_OPTIONS);
+      return isScalar(v) ? v.value : v;
+    }
+  }
+  return s;
+}
+
 // The scalar tags of the `yaml` package's YAML 1.1 schema (bool, null, int in
 // every base, sexagesimal, float, .inf, timestamp ...).
 const YAML11_TAGS = new Document(null, { version: '1.1' }).schema.tags.filter((t) => t.default && t.tag !== STR_TAG && t.test);
+// All their patterns as one (none has flags), tried once per string.
+const YAML11_ANY = new RegExp(YAML11_TAGS.map((t) => `(?:${(t.test as RegExp).source})`).join('|'));
 
 // go-yaml v2's resolve(): the words it maps to booleans, null, NaN, infinities and merge.
 const GO_YAML_WORDS = new Set(
@@ -40,7 +104,7 @@ export function goYamlReadsAsNonString(s: string): boolean {
 
 /** Whether a plain `s` would reach Helm as another type: by YAML 1.1 or by go-yaml's own rules. */
 export function helmReadsAsNonString(s: string): boolean {
-  return goYamlReadsAsNonString(s) || YAML11_TAGS.some((t) => (t.test as RegExp).test(s));
+  return goYamlReadsAsNonString(s) || YAML11_ANY.test(s);
 }
 
 /**

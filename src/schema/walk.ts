@@ -58,7 +58,27 @@ export function schemaDefaults(root: Schema, node: Schema = root): Record<string
 export function inSchemaOrder(root: Schema, node: Schema | undefined, value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => inSchemaOrder(root, itemsOf(root, node), v));
   if (typeof value !== 'object' || value === null) return value;
-  const declared = Object.keys(resolve(root, node)?.properties ?? {});
-  const keys = [...declared.filter((k) => k in value), ...Object.keys(value).filter((k) => !declared.includes(k))];
-  return Object.fromEntries(keys.map((k) => [k, inSchemaOrder(root, propertyOf(root, node, k), (value as any)[k])]));
+  return Object.fromEntries(schemaKeyOrder(root, node, value).map((k) => [k, inSchemaOrder(root, propertyOf(root, node, k), (value as any)[k])]));
+}
+
+const declaredByNode = new WeakMap<Schema, string[]>();
+
+/** The property names an object schema declares, in order (kept per node). */
+function declaredKeys(root: Schema, node: Schema | undefined): string[] {
+  const n = resolve(root, node);
+  if (!n) return [];
+  let keys = declaredByNode.get(n);
+  if (!keys) declaredByNode.set(n, (keys = Object.keys(n.properties ?? {})));
+  return keys;
+}
+
+/** An object's keys as the schema lists them (unknown keys last). */
+export function schemaKeyOrder(root: Schema, node: Schema | undefined, value: object): string[] {
+  const declared = declaredKeys(root, node);
+  const own = Object.keys(value);
+  if (!declared.length) return own;
+  const keys: string[] = [];
+  for (const k of declared) if (k in value) keys.push(k);
+  for (const k of own) if (!declared.includes(k)) keys.push(k);
+  return keys;
 }

@@ -25,8 +25,21 @@ function mergeInto(target: ValuesObject, layer: ValuesObject): void {
     if (value === null) delete target[key];
     else if (isMap(value) && isMap(current)) mergeInto(current, value);
     else if (isMap(value)) setOwn(target, key, mergeValues(value));
-    else setOwn(target, key, Array.isArray(value) ? structuredClone(value) : value);
+    else setOwn(target, key, Array.isArray(value) ? copyList(value) : value);
   }
+}
+
+/** A deep copy of a list of values; nulls stay, "__proto__" stays an own key. */
+function copyList(list: unknown[]): unknown[] {
+  return list.map(copyValue);
+}
+
+function copyValue(v: unknown): unknown {
+  if (Array.isArray(v)) return copyList(v);
+  if (!isMap(v)) return v;
+  const out: ValuesObject = {};
+  for (const key of Object.keys(v)) setOwn(out, key, copyValue(v[key]));
+  return out;
 }
 
 /** Reads `-f/--values` files: each a regular file of at most 16 MiB holding a YAML mapping. */

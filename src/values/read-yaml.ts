@@ -2,48 +2,13 @@
 // go-yaml v2, a YAML 1.1 reader: on/off, yes/no and y/n are booleans, 0777 is
 // octal, 1_000 is a number. Reading the same way means the CLI validates what
 // Helm will see. Limits (depth, aliases) are checked before any recursive pass.
-import { Composer, type CollectionTag, type Document, isMap as isYamlMap, isScalar, isSeq, Lexer, LineCounter, Parser, type Node, type ScalarTag, type Tags } from 'yaml';
+import { Composer, type Document, isMap as isYamlMap, isScalar, isSeq, Lexer, LineCounter, Parser, type Node } from 'yaml';
+import { FAILSAFE_SCHEMA, load, type LoadOptions, Type } from 'js-yaml';
+import { helmPlainScalar, helmTags } from '../render/helm-yaml';
 import { shownValue } from '../inputs/grammar';
 import { LIMITS } from './limits';
 import { isMap, type ValuesObject } from './own';
 import { shapeProblem } from './tree';
-
-const INT = 'tag:yaml.org,2002:int';
-const FLOAT = 'tag:yaml.org,2002:float';
-const DROPPED = new Set(['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs', 'tag:yaml.org,2002:set']);
-
-/**
- * The yaml package's YAML 1.1 tags, adjusted to go-yaml v2: no sexagesimal numbers
- * (190:20:30) and no timestamps (both stay strings); Go's 0o/0O/0X/0B integer
- * prefixes; floats as go-yaml matches them (".5e3" is a number, "." a string);
- * !!binary decodes to a string.
- */
-function helmTags(tags: Tags): Tags {
-  const out: Tags = [];
-  // The base tags of a built-in schema are tag objects, never names.
-  for (const t of tags as (ScalarTag | CollectionTag)[]) {
-    if (DROPPED.has(t.tag) || t.format === 'TIME') continue;
-    if (t.tag === FLOAT && 'test' in t && t.test && !t.test.test('.inf')) {
-      // go-yaml's float grammar (after dropping "_") replaces the float and exponent forms
-      if (t.format !== 'EXP') out.push({ ...t, format: undefined, test: GO_FLOAT, resolve: (src: string) => parseFloat(src.replace(/_/g, '')) });
-    } else if (t.tag === 'tag:yaml.org,2002:binary') out.push({ ...(t as ScalarTag), resolve: (src: string) => Buffer.from(src, 'base64').toString('utf8') });
-    else out.push(t);
-  }
-  out.push({
-    identify: () => false,
-    default: true,
-    tag: INT,
-    format: 'GO',
-    test: /^[-+]?0(?:[oO][0-7_]+|[xX][0-9a-fA-F_]+|[bB][01_]+)$/,
-    resolve: (src: string) => {
-      const n = Number(src.replace(/^[-+]/, '').replace(/_/g, '').toLowerCase());
-      return src.startsWith('-') ? -n : n;
-    },
-  });
-  return out;
-}
-
-const GO_FLOAT = /^[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$/;
 
 const OPTIONS = { version: '1.1', customTags: helmTags, uniqueKeys: false, maxAliasCount: LIMITS.aliases } as const;
 
@@ -52,6 +17,79 @@ const OPTIONS = { version: '1.1', customTags: helmTags, uniqueKeys: false, maxAl
  * caller's error from a problem description.
  */
 export function parseValuesYaml(text: string, fail: (problem: string) => Error): ValuesObject {
+  return quickRead(text) ?? fullRead(text, fail);
+}
+
+/** Constructs that quickRead leaves to fullRead: explicit keys (?), collections as keys, %directives. */
+const NOT_QUICK = /\?|[\]}][ \t]*:|^%/m;
+const HELM_PLAIN = 'tag:yaml.org,2002:helm-plain';
+const QUICK_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:seq', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:binary']);
+
+/**
+ * The values of an ordinary values file, read by js-yaml (several times faster
+ * than fullRead) with plain scalars typed by helmPlainScalar; undefined when the
+ * text holds anything fullRead must judge: an error, an anchor or merge key, a
+ * tag other than !!str, !!binary, !!map and !!seq, a null key, a shape problem,
+ * or a construct of NOT_QUICK. What it returns is what fullRead returns.
+ */
+export function quickRead(text: string): ValuesObject | undefined {
+  if (NOT_QUICK.test(text)) return undefined;
+  let plainValue: unknown;
+  let odd = false; // a merge key or a tag quickRead does not read
+  const plain = new Type(HELM_PLAIN, {
+    kind: 'scalar',
+    resolve: (s: string) => {
+      if (s === '<<') odd = true;
+      plainValue = helmPlainScalar(s);
+      return typeof plainValue !== 'string';
+    },
+    construct: () => plainValue,
+  });
+  const binary = new Type('tag:yaml.org,2002:binary', { kind: 'scalar', resolve: () => true, construct: (s: string) => Buffer.from(s, 'base64').toString('utf8') });
+  let state: LoaderState | undefined;
+  let value: unknown;
+  try {
+    // maxDepth: js-yaml 4.3 stops nesting there (the types predate the option)
+    value = load(text, {
+      schema: FAILSAFE_SCHEMA.extend({ implicit: [plain], explicit: [binary] }),
+      maxDepth: LIMITS.depth + 3,
+      listener: (event: string, s: LoaderState) => {
+        state = s;
+        if (event === 'close' && s.tag !== null && s.tag !== '?' && s.tag !== HELM_PLAIN && !QUICK_TAGS.has(s.tag)) odd = true;
+      },
+    } as unknown as LoadOptions);
+  } catch {
+    return undefined;
+  }
+  if (odd || (state && Object.keys(state.anchorMap).length)) return undefined;
+  value ??= {};
+  // js-yaml names a null key "null" where fullRead makes it ""
+  if (!isMap(value) || hasKey(value, 'null') || shapeProblem(value, LIMITS.depth, LIMITS.nodes)) return undefined;
+  return value;
+}
+
+/** The loader state js-yaml passes to a listener (the parts read here). */
+interface LoaderState {
+  tag: string | null;
+  anchorMap: object;
+}
+
+/** Whether any map in the tree has the own key `key` (iterative; quickRead's trees are bounded by maxDepth). */
+function hasKey(root: unknown, key: string): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...node);
+    else if (isMap(node)) {
+      if (Object.prototype.hasOwnProperty.call(node, key)) return true;
+      for (const k of Object.keys(node)) stack.push(node[k]);
+    }
+  }
+  return false;
+}
+
+/** The reader of record: every error message and every construct of YAML 1.1. */
+export function fullRead(text: string, fail: (problem: string) => Error): ValuesObject {
   const lines = new LineCounter();
   const at = (offset: number) => {
     const { line, col } = lines.linePos(offset);
