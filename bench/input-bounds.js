@@ -36,7 +36,7 @@ const valuesFile = join(work, 'big-values.yaml');
 const bigGo = moduleCopy('big-go');
 {
   const head = '// Package main is large.\n' + Array.from({ length: 6000 }, (_, i) => `// line ${i}: a /* not a block comment */ here\n`).join('');
-  const body = Array.from({ length: 9000 }, (_, i) => `var v${i} = "${'z'.repeat(40)}"\n`).join('');
+  const body = Array.from({ length: 13000 }, (_, i) => `var v${i} = "${'z'.repeat(40)}"\n`).join('');
   writeFileSync(join(bigGo, 'main.go'), `${head}package main\n\nimport "fmt"\n\n${body}\nfunc main() { fmt.Println(v0) }\n`);
 }
 
