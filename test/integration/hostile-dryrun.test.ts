@@ -12,25 +12,21 @@ import { renderedManifest } from '../../src/helm/client';
 import { KubeClient } from '../../src/kube/client';
 import { serverDryRun } from '../../src/release/server-dry-run';
 import { fixtureCopy, runCli } from '../support/cli';
-import { ensureCluster, kubeconfigPath, kubectl } from '../support/cluster';
+import { clusterNamespaces, kubeconfigPath, kubectl } from '../support/cluster';
 import { HELMS, HelmTool } from '../support/tools';
 
 jest.setTimeout(180_000);
 
-const namespaces: string[] = [];
+const namespaces = clusterNamespaces();
 let project: string;
 
-beforeAll(async () => {
-  await ensureCluster();
+beforeAll(() => {
   project = fixtureCopy('hello');
   const created = runCli(['create', 'hello'], { cwd: project });
   expect(created.code).toBe(0);
-}, 30 * 60_000);
-
-afterAll(() => {
-  if (namespaces.length) kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...namespaces]);
-  rmSync(project, { recursive: true, force: true });
 });
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 /** A fresh namespace name (created unless `create` is false). */
 function namespace(tag: string, labels: Record<string, string> = {}, create = true): string {

@@ -10,18 +10,12 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { runBackground, until } from '../support/async';
 import { fixtureCopy, RUN, runCli } from '../support/cli';
-import { ensureCluster, kubeconfigPath, kubectl } from '../support/cluster';
+import { clusterNamespaces, kubeconfigPath, kubectl } from '../support/cluster';
 import { HELMS, HelmTool } from '../support/tools';
 
 jest.setTimeout(240_000);
 
-const namespaces: string[] = [];
-beforeAll(async () => {
-  await ensureCluster();
-}, 30 * 60_000);
-afterAll(() => {
-  if (namespaces.length) kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...namespaces]);
-});
+const namespaces = clusterNamespaces(); // each test uses its own
 
 // No node has this label: pods stay Pending, so a waiting upgrade hangs until its timeout.
 const UNSCHEDULABLE = { nodeAffinity: { required: [{ key: 'disktype', operator: 'In', values: ['tape'] }] } };

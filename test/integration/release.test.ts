@@ -9,21 +9,12 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runBackground, until } from '../support/async';
 import { fixtureCopy, RUN, runCli } from '../support/cli';
-import { ensureCluster, kubeconfigPath, kubectl } from '../support/cluster';
+import { clusterNamespaces, kubeconfigPath, kubectl } from '../support/cluster';
 import { HELMS, HelmTool, repoRoot } from '../support/tools';
 
 jest.setTimeout(180_000);
 
-const namespaces: string[] = [];
-
-beforeAll(async () => {
-  await ensureCluster();
-}, 30 * 60_000);
-
-afterAll(() => {
-  // Namespaces go away in the background; each test used its own.
-  if (namespaces.length) kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...namespaces]);
-});
+const namespaces = clusterNamespaces(); // each test uses its own
 
 /** A values file in a temp dir. */
 function valuesFile(values: object): string {

@@ -83,3 +83,19 @@ export function deleteNamespace(name: string): void {
     kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=120s']),
   );
 }
+
+/**
+ * For a test file on the local control plane: starts it before the file's tests
+ * and returns the list of namespaces the tests create, deleted (in the background)
+ * after them.
+ */
+export function clusterNamespaces(): string[] {
+  const namespaces: string[] = [];
+  beforeAll(async () => {
+    await ensureCluster();
+  }, 30 * 60_000);
+  afterAll(() => {
+    if (namespaces.length) kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...namespaces]);
+  });
+  return namespaces;
+}
