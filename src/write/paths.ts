@@ -60,15 +60,6 @@ export function inspect(root: string, rel: string): Existing {
   return { kind: 'missing' };
 }
 
-/** Whether `rel` below root is an existing real directory (checked like inspect). */
-export function isDir(root: string, rel: string): boolean {
-  try {
-    return lstatSync(join(root, rel)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 function safeReadlink(p: string): string {
   try {
     return JSON.stringify(readlinkSync(p));
