@@ -39,12 +39,12 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: helm goservice', (_, 
     if (install.status !== 0) throw new Error(`helm plugin install failed: ${install.stdout}${install.stderr}`);
   });
 
-  /** A Go module with its chart, and a namespace name of its own (not created). */
-  function project(name: string) {
+  /** A Go module (with its default chart unless told otherwise), and a namespace name of its own (not created). */
+  function project(name: string, withChart = true) {
     const ns = `gc${helm.major}-${name}-${Math.random().toString(36).slice(2, 7)}`;
     namespaces.push(ns);
     const dir = fixtureCopy('hello');
-    expect(runCli(['create', 'hello'], { cwd: dir }).code).toBe(0);
+    if (withChart) expect(runCli(['create', 'hello'], { cwd: dir }).code).toBe(0);
     /** `helm goservice ARGS -n NS`, as a user types it. */
     const hgs = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
       const r = spawnSync(helm.bin, ['goservice', ...args, '-n', ns], { cwd: dir, env: env(extra), encoding: 'utf8' });
@@ -59,6 +59,20 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: helm goservice', (_, 
     const image = () => kubectl(['get', 'deployment', 'hello', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].image}']).stdout;
     return { ns, dir, hgs, json, plainHelm, image };
   }
+
+  it('create --service-port --memory-request --chart-dir, deployed: the Service and the pod spec carry them', () => {
+    const p = project('createflags', false);
+    const created = p.hgs(['create', 'hello', '--service-port', '8081', '--memory-request', '96Mi', '--chart-dir', 'deploy/hello']);
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(created.stdout).toContain('created   deploy/hello/values.yaml');
+    expect(readFileSync(join(p.dir, '.dockerignore'), 'utf8').split('\n')).toContain('deploy/hello'); // the chart stays out of the image
+    expect(p.json(['upgrade', 'hello', 'deploy/hello', '--create-namespace', '--timeout', '90s'])).toMatchObject({ revision: 1, status: 'deployed' });
+    const service = JSON.parse(kubectl(['get', 'service', 'hello', '-n', p.ns, '-o', 'json']).stdout);
+    expect(service.spec.ports.map((x: any) => [x.port, x.targetPort])).toEqual([[8081, 'http']]);
+    const container = JSON.parse(kubectl(['get', 'deployment', 'hello', '-n', p.ns, '-o', 'json']).stdout).spec.template.spec.containers[0];
+    expect(container.resources.requests.memory).toBe('96Mi');
+    expect(container.ports).toEqual([expect.objectContaining({ name: 'http', containerPort: 8080 })]);
+  });
 
   it('upgrade --create-namespace --image-tag: the namespace is made and the Deployment runs that tag', () => {
     const p = project('newns');
