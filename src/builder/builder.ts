@@ -124,10 +124,10 @@ export function parsePlatforms(value: string | undefined): string[] {
 }
 
 /** Runs a builder's steps in order; a failing step is a ProcessError (exit code, redacted argv, last lines of output). */
-export async function runSteps(steps: Step[], o: { env: NodeJS.ProcessEnv; cwd?: string; runner?: Runner }): Promise<void> {
+export async function runSteps(steps: Step[], o: { env: NodeJS.ProcessEnv; cwd?: string; runner?: Runner; onOutput?: (chunk: string) => void }): Promise<void> {
   const runner = o.runner ?? processRunner;
   for (const s of steps) {
-    const opts = { env: { ...o.env, ...s.env }, cwd: o.cwd };
+    const opts = { env: { ...o.env, ...s.env }, cwd: o.cwd, onOutput: o.onOutput };
     if (s.mayFail) await runner.run(s.cmd, s.args, opts);
     else await runChecked(runner, s.cmd, s.args, opts);
   }

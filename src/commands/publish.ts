@@ -53,7 +53,8 @@ Exit codes: 0 done, 2 usage (bad --registry, --version, --app-version, --platfor
       platform: flags.platform,
       chartOnly: flags['chart-only'],
       dryRun: flags['dry-run'],
-      progress: flags.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+      progress: (line) => process.stderr.write(`${line}\n`),
+      buildLog: (chunk) => process.stderr.write(chunk),
     });
     if (flags.json) return this.log(JSON.stringify(r, null, 2));
     const dry = r.dryRun ? '[dry run] would publish ' : '';

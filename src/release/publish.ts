@@ -42,7 +42,8 @@ export interface PublishOptions {
   cwd?: string; // the module (holds the Dockerfile)
   env?: NodeJS.ProcessEnv;
   runner?: Runner;
-  progress?: (line: string) => void;
+  progress?: (line: string) => void; // one line per step
+  buildLog?: (chunk: string) => void; // the builder's output as it comes
 }
 
 export interface PublishResult {
@@ -132,11 +133,11 @@ async function publishHeld(helm: HelmClient, o: PublishOptions): Promise<Publish
       const b = p.builder;
       const cwd = resolve(o.cwd ?? process.cwd());
       const buildArgs = imageBuildArgs(env, p.appVersion, p.platforms, b.name);
-      await timed('image build', 'buildMs', () => runSteps(b.build({ context: cwd, dockerfile: join(cwd, 'Dockerfile'), image: imageRef, platforms: p.platforms, buildArgs }), { env, cwd, runner: o.runner }));
+      await timed('image build', 'buildMs', () => runSteps(b.build({ context: cwd, dockerfile: join(cwd, 'Dockerfile'), image: imageRef, platforms: p.platforms, buildArgs }), { env, cwd, runner: o.runner, onOutput: o.buildLog }));
       const auth = builderAuth(work, b, p.imageRepo.host, o.caFile, env);
       const digestFile = join(work.path, 'digest');
       await timed('image push', 'imagePushMs', async () => {
-        await runSteps(b.push({ image: imageRef, platforms: p.platforms, authDir: auth.dir, certDir: auth.certDir, digestFile }), { env, cwd, runner: o.runner });
+        await runSteps(b.push({ image: imageRef, platforms: p.platforms, authDir: auth.dir, certDir: auth.certDir, digestFile }), { env, cwd, runner: o.runner, onOutput: o.buildLog });
         pushed = `already pushed: the image ${imageRef} (harmless: no chart version refers to it); no chart version was pushed; the working copy is unchanged`;
         const digest = await registry.digest(p.imageRepo.path, p.appVersion);
         const reported = readDigestFile(digestFile);

@@ -238,7 +238,7 @@ describe('RegistryClient over HTTPS', () => {
     ['a body over 4 MiB', (_, res) => json(res, 200, { tags: [], pad: 'x'.repeat(5 * 1024 * 1024) }), (c) => c.tags('a/b'), 'is larger than 4194304 bytes'],
     ['a digest header that is no digest', (_, res) => (res.writeHead(200, { 'docker-content-digest': 'sha256:../../etc' }), res.end()), (c) => c.digest('a/b', '1.0.0'), 'not sha256:<64 hex digits>'],
     ['a manifest that does not hash to its digest', (_, res) => (res.writeHead(200, { 'docker-content-digest': `sha256:${'0'.repeat(64)}` }), res.end(manifest)), (c) => c.manifest('a/b', '1.0.0'), 'but the registry says'],
-    ['an endless tag list', (req, res) => json(res, 200, { tags: ['x'] }, { link: `</v2/a/b/tags/list?n=1000&last=${Math.random()}>; rel="next"` }), (c) => c.tags('a/b'), 'has more than 200 pages'],
+    ['an endless tag list', (_req, res) => json(res, 200, { tags: ['x'] }, { link: `</v2/a/b/tags/list?n=1000&last=${Math.random()}>; rel="next"` }), (c) => c.tags('a/b'), 'has more than 200 pages'],
     ['a token realm over plain HTTP', (_, res) => json(res, 401, {}, { 'www-authenticate': 'Bearer realm="http://evil.example/token"' }), (c) => c.tags('a/b'), 'is not HTTPS'],
     ['a token answer without a token', (req, res) => (req.url?.startsWith('/t') ? json(res, 200, { token: 'bad token\n' }) : json(res, 401, {}, { 'www-authenticate': `Bearer realm="https://${req.headers.host}/t"` })), (c) => c.tags('a/b'), 'holds no token'],
     ['a 500 with an error text', (_, res) => json(res, 500, { errors: [{ code: 'UNKNOWN', message: 'disk\nfull' }] }), (c) => c.tags('a/b'), 'answered 500: UNKNOWN disk full'],
