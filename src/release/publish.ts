@@ -11,11 +11,11 @@ import { basename, join, resolve } from 'node:path';
 import { inc, rcompare, valid } from 'semver';
 import { parseDocument } from 'yaml';
 import { BuilderCommands, findBuilder, parsePlatforms, readDigestFile, runSteps } from '../builder/builder';
-import { ConflictError, GoserviceError, NotFoundError, UsageError, ValidationError } from '../errors';
+import { ConflictError, ExitCode, GoserviceError, NotFoundError, UsageError, ValidationError } from '../errors';
 import { HelmClient } from '../helm/client';
 import { checkSemver, checkToken, matches, shownValue } from '../inputs/grammar';
 import { holdInterrupts } from '../process/lifecycle';
-import { Runner } from '../process/run';
+import { ProcessError, Runner } from '../process/run';
 import { privateTempDir, TempDir } from '../process/user-dir';
 import { RegistryClient, readCaFile } from '../registry/client';
 import { authFileText, readCredential } from '../registry/credentials';
@@ -59,7 +59,8 @@ type Step = 'registry check' | 'image build' | 'image push' | 'chart package' | 
 /** A failed step, told with what was already pushed; exit code and fix are the cause's. */
 export class PublishError extends GoserviceError {
   constructor(readonly step: Step, readonly cause: GoserviceError | Error, pushed: string) {
-    const code = cause instanceof GoserviceError ? cause.exitCode : 6;
+    // A builder's own exit code says little: a failed build or push is exit 6 like any failed operation.
+    const code = cause instanceof ProcessError || !(cause instanceof GoserviceError) ? ExitCode.failed : cause.exitCode;
     super(`publish failed at the ${step} step: ${cause.message}\n${pushed}`, code, cause instanceof GoserviceError ? cause.suggestion : undefined);
   }
 }
