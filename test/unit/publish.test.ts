@@ -118,6 +118,24 @@ it('the packaged chart pins the image by digest, and the bump is written after t
   expect(parse(readFileSync(join(project, 'charts/hello/values.yaml'), 'utf8')).image.digest).toBe(''); // the working copy pins nothing
 });
 
+it('--dry-run and --version-from registry: the plan from the registry\'s versions, nothing built, pushed or written', async () => {
+  const reg = await scriptedRegistry(ca, (req, res) => {
+    if (req.url?.startsWith('/v2/team/charts/hello/tags/list')) return json(res, 200, { name: 'team/charts/hello', tags: ['0.1.0', '0.4.1', '0.4.1_build.7', 'latest', '0.10.0-rc.1'] });
+    json(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN' }] });
+  });
+  const before = snapshot(project);
+  const r = runner(() => {}, () => ({}));
+  try {
+    const res = await publish(new HelmClient(helmSettings({ HELM_BIN: 'helm' }), r), { registry: `oci://${reg.host}/team`, versionFrom: 'registry', appVersion: 'abc1234', caFile: ca.caFile, builder: 'buildah', dryRun: true, cwd: project, env: PATH_WITH_BUILDAH, runner: r });
+    // the highest of Chart.yaml's and the registry's versions is 0.10.0-rc.1: its next patch is 0.10.0
+    expect(res).toMatchObject({ dryRun: true, chart: { version: '0.10.0', digest: null }, image: { tag: 'abc1234', reference: `${reg.host}/team/hello:abc1234`, digest: null }, bumped: null });
+  } finally {
+    await reg.close();
+  }
+  expect(r.calls).toEqual([]);
+  expect(snapshot(project)).toEqual(before);
+});
+
 describe('bad input through the CLI: exit code, message, the working copy untouched, nothing asked of a registry', () => {
   const BAD: [string, string[], number, string[]][] = [
     ['http registry', ['--registry', 'http://r.example/team'], 2, ['--registry: "http://r.example/team" is not an oci:// reference', 'Fix: use oci://HOST[:PORT]/NAMESPACE']],
