@@ -3,14 +3,15 @@
 // buildah builds and the local control plane. The registry is read with its
 // own HTTP API to check what publish left there.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { builderGoVersion, detectModule } from '../../src/gomod/detect';
+import { runBackground, until } from '../support/async';
 import { builderEnv, ensureBaseImages } from '../support/buildah';
-import { fixtureCopy, runCli, snapshot } from '../support/cli';
+import { fixtureCopy, RUN, runCli, snapshot } from '../support/cli';
 import { clusterNamespaces, kubeconfigPath, kubectl, localRegistry, LocalRegistry } from '../support/cluster';
 import { blobUploadsSince, manifestDigest, registryLogMark, tagList } from '../support/registry-http';
 import { HELMS, HelmTool, repoRoot } from '../support/tools';
@@ -226,5 +227,34 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s', (_, helm: HelmTool) 
     expect(r.stderr).not.toMatch(/go: downloading/);
     // the new binary layer and the image config; the base layers are already there
     expect(blobUploadsSince(mark, `${team}/withdeps`)).toBe(2);
+  });
+
+  it('7. SIGINT during the image build: exit 130, no builder left running, nothing pushed, the working copy unchanged', async () => {
+    const doc = join(project, 'doc.go');
+    writeFileSync(doc, readFileSync(doc, 'utf8').replace(/hello[^"]*/, `hello ${Math.random().toString(36).slice(2)}`));
+    const before = snapshot(project);
+    const tags = await tagList(reg, `${team}/withdeps`);
+    const charts = await tagList(reg, `${team}/charts/withdeps`);
+    const bg = runBackground(process.execPath, [RUN, 'publish', '--registry', registry(), '--bump', 'patch', '--app-version', '0.4.0', '--ca-file', reg.caFile], project, env);
+    let stderr = '';
+    bg.child.stderr!.on('data', (d) => (stderr += d));
+    await until(() => /STEP \d+\/\d+: RUN .*go build/.test(stderr), 120_000, 'the go build step');
+    bg.child.kill('SIGINT');
+    const r = await bg.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('publish failed at the image build step: buildah was stopped: SIGINT was passed on to it');
+    expect(r.stderr).toContain('nothing was pushed; the working copy is unchanged');
+    const ref = `${reg.host}/${team}/withdeps:0.4.0`;
+    const builders = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(ref);
+      } catch {
+        return false;
+      }
+    });
+    expect(builders).toEqual([]);
+    expect(snapshot(project)).toEqual(before);
+    expect(await tagList(reg, `${team}/withdeps`)).toEqual(tags);
+    expect(await tagList(reg, `${team}/charts/withdeps`)).toEqual(charts);
   });
 });
