@@ -11,7 +11,7 @@ import { HelmClient, ReleaseState, Revision } from '../helm/client';
 import { HelmError, HelmInterrupted, upgradeOutcome, UpgradeOutcome, withWarnings } from '../helm/errors';
 import { checkToken } from '../inputs/grammar';
 import { holdInterrupts, interruption } from '../process/lifecycle';
-import { loadValuesFiles, mergeValues, parseSet, ValuesObject } from '../values/merge';
+import { loadValuesFiles, mergeUserValues, mergeValues, parseSet, ValuesObject } from '../values/merge';
 import { validateValues } from '../values/validate';
 import { findChartDir, readSchema, readYamlMap } from './chart';
 import { liveSummary, readRevisions } from './history';
@@ -39,7 +39,7 @@ export interface UpgradeResult extends ReleaseState {
 
 /** The user's values (what Helm stores for the release), checked against the chart. */
 export function prepareValues(chartDir: string, o: UpgradeOptions): ValuesObject {
-  const user = mergeValues(
+  const user = mergeUserValues(
     ...loadValuesFiles(o.valuesFiles ?? []),
     parseSet(o.set ?? []),
     o.imageTag ? { image: { tag: o.imageTag } } : {},
