@@ -21,6 +21,7 @@ export interface GoModule {
 /** Everything the Dockerfile template needs. */
 export interface DockerfileOptions {
   builderImage: string; // e.g. golang:1.22.5 (ARG default, overridable)
+  builderReason?: string; // why that image, one line for the Dockerfile comment
   runtime: Runtime;
   mainPackage: string;
   binaryName: string; // the service name

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { GoserviceChartValues } from '../generated/values';
 import { ValidationError, ValidationIssue } from '../errors';
-import { builderGoVersion, compareGoVersions, detectModule } from '../gomod/detect';
+import { compareGoVersions, detectModule } from '../gomod/detect';
+import { defaultBuilderGoVersion } from '../gomod/go-releases';
 import { GoModule, Runtime } from '../model';
 import { Assets, loadAssets } from '../render/assets';
 import { render, ServiceModel } from '../render/render';
@@ -70,7 +71,7 @@ export function planService(given: CreateOptions, assets: Assets = loadAssets())
     dockerfile: o.chartOnly
       ? undefined
       : {
-          builderImage: `golang:${o.goVersion ?? builderGoVersion(module)}`,
+          ...builderImage(o.goVersion, module),
           runtime: o.runtime,
           mainPackage: module.mainPackage,
           binaryName: o.name,
@@ -84,6 +85,13 @@ export function planService(given: CreateOptions, assets: Assets = loadAssets())
         },
   };
   return { module, chartDir, files: render(model, assets) };
+}
+
+/** golang:<--go-version>, else a supported Go release that can build the module. */
+function builderImage(goVersion: string | undefined, module: GoModule): { builderImage: string; builderReason: string } {
+  if (goVersion !== undefined) return { builderImage: `golang:${goVersion}`, builderReason: 'from --go-version' };
+  const { tag, reason } = defaultBuilderGoVersion(module);
+  return { builderImage: `golang:${tag}`, builderReason: reason };
 }
 
 /** Schema defaults < what the module implies < flags < -f files < --set, then validated. */

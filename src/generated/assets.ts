@@ -118,18 +118,31 @@ export const TEMPLATES: Record<string, object> = {
         return undefined
     };
 
-  return "# scratch has no user database: give uid "
-    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":15,"column":43},"end":{"line":15,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":15,"column":41},"end":{"line":15,"column":48}}}) : helper))) != null ? stack1 : "")
-    + " a name and a home.\nRUN mkdir -p /out/etc \\\n && echo 'nonroot:x:"
-    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":17,"column":22},"end":{"line":17,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":17,"column":20},"end":{"line":17,"column":27}}}) : helper))) != null ? stack1 : "")
-    + ":"
-    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":17,"column":30},"end":{"line":17,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":17,"column":28},"end":{"line":17,"column":35}}}) : helper))) != null ? stack1 : "")
-    + ":nonroot:/home/nonroot:/sbin/nologin' > /out/etc/passwd \\\n && echo 'nonroot:x:"
-    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":18,"column":22},"end":{"line":18,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":18,"column":20},"end":{"line":18,"column":27}}}) : helper))) != null ? stack1 : "")
-    + ":' > /out/etc/group\n";
+  return "# Go "
+    + ((stack1 = (((helper = lookupProperty(helpers,"goVersion") || alias1(depth0, "goVersion", {"start":{"line":6,"column":7},"end":{"line":6,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"goVersion","hash":{},"data":data,"loc":{"start":{"line":6,"column":5},"end":{"line":6,"column":18}}}) : helper))) != null ? stack1 : "")
+    + ": "
+    + ((stack1 = (((helper = lookupProperty(helpers,"builderReason") || alias1(depth0, "builderReason", {"start":{"line":6,"column":22},"end":{"line":6,"column":35}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"builderReason","hash":{},"data":data,"loc":{"start":{"line":6,"column":20},"end":{"line":6,"column":37}}}) : helper))) != null ? stack1 : "")
+    + ".\n# Another Go: --build-arg GO_VERSION=1.N (or regenerate with --go-version).\n";
 },"1":function(container,depth0,helpers,partials,data) {
-    return "# Dependencies come from vendor/: nothing to download.\nCOPY . .\n";
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# scratch has no user database: give uid "
+    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":19,"column":43},"end":{"line":19,"column":46}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":19,"column":41},"end":{"line":19,"column":48}}}) : helper))) != null ? stack1 : "")
+    + " a name and a home.\nRUN mkdir -p /out/etc \\\n && echo 'nonroot:x:"
+    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":21,"column":22},"end":{"line":21,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":21,"column":20},"end":{"line":21,"column":27}}}) : helper))) != null ? stack1 : "")
+    + ":"
+    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":21,"column":30},"end":{"line":21,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":21,"column":28},"end":{"line":21,"column":35}}}) : helper))) != null ? stack1 : "")
+    + ":nonroot:/home/nonroot:/sbin/nologin' > /out/etc/passwd \\\n && echo 'nonroot:x:"
+    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":22,"column":22},"end":{"line":22,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":22,"column":20},"end":{"line":22,"column":27}}}) : helper))) != null ? stack1 : "")
+    + ":' > /out/etc/group\n";
 },"2":function(container,depth0,helpers,partials,data) {
+    return "# Dependencies come from vendor/: nothing to download.\nCOPY . .\n";
+},"3":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -138,23 +151,23 @@ export const TEMPLATES: Record<string, object> = {
     };
 
   return "# Download modules in their own layer: it is rebuilt only when go.mod/go.sum change.\nCOPY "
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"hasGoSum"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":25,"column":5},"end":{"line":25,"column":55}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"hasGoSum"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":29,"column":5},"end":{"line":29,"column":55}}})) != null ? stack1 : "")
     + " ./\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"replaceCopies"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":28,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"replaceCopies"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":30,"column":0},"end":{"line":32,"column":9}}})) != null ? stack1 : "")
     + "RUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\n";
-},"3":function(container,depth0,helpers,partials,data) {
-    return "go.mod go.sum";
 },"4":function(container,depth0,helpers,partials,data) {
-    return "go.mod";
+    return "go.mod go.sum";
 },"5":function(container,depth0,helpers,partials,data) {
+    return "go.mod";
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "COPY "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"6":function(container,depth0,helpers,partials,data) {
-    return "ARG VERSION=dev\n";
 },"7":function(container,depth0,helpers,partials,data) {
+    return "ARG VERSION=dev\n";
+},"8":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -163,13 +176,13 @@ export const TEMPLATES: Record<string, object> = {
     };
 
   return "# CA certificates, tzdata and a nonroot user ("
-    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":40,"column":48},"end":{"line":40,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":40,"column":46},"end":{"line":40,"column":53}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":44,"column":48},"end":{"line":44,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":44,"column":46},"end":{"line":44,"column":53}}}) : helper))) != null ? stack1 : "")
     + "), no shell.\nFROM "
-    + ((stack1 = (((helper = lookupProperty(helpers,"distrolessImage") || alias1(depth0, "distrolessImage", {"start":{"line":41,"column":7},"end":{"line":41,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"distrolessImage","hash":{},"data":data,"loc":{"start":{"line":41,"column":5},"end":{"line":41,"column":24}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"distrolessImage") || alias1(depth0, "distrolessImage", {"start":{"line":45,"column":7},"end":{"line":45,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"distrolessImage","hash":{},"data":data,"loc":{"start":{"line":45,"column":5},"end":{"line":45,"column":24}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"8":function(container,depth0,helpers,partials,data) {
-    return "# An empty base: only the binary, CA certificates and the user database.\n# Add -tags timetzdata to the build if the service loads time zones.\nFROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\nCOPY --from=build /out/etc/ /etc/\n";
 },"9":function(container,depth0,helpers,partials,data) {
+    return "# An empty base: only the binary, CA certificates and the user database.\n# Add -tags timetzdata to the build if the service loads time zones.\nFROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\nCOPY --from=build /out/etc/ /etc/\n";
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -178,9 +191,9 @@ export const TEMPLATES: Record<string, object> = {
     };
 
   return "# A small distribution with a shell and apk, for debugging.\nFROM "
-    + ((stack1 = (((helper = lookupProperty(helpers,"alpineImage") || alias1(depth0, "alpineImage", {"start":{"line":52,"column":7},"end":{"line":52,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"alpineImage","hash":{},"data":data,"loc":{"start":{"line":52,"column":5},"end":{"line":52,"column":20}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"alpineImage") || alias1(depth0, "alpineImage", {"start":{"line":56,"column":7},"end":{"line":56,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"alpineImage","hash":{},"data":data,"loc":{"start":{"line":56,"column":5},"end":{"line":56,"column":20}}}) : helper))) != null ? stack1 : "")
     + "\nRUN apk add --no-cache ca-certificates \\\n && adduser -D -H -u "
-    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":54,"column":23},"end":{"line":54,"column":26}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":54,"column":21},"end":{"line":54,"column":28}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":58,"column":23},"end":{"line":58,"column":26}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":58,"column":21},"end":{"line":58,"column":28}}}) : helper))) != null ? stack1 : "")
     + " nonroot\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -192,32 +205,34 @@ export const TEMPLATES: Record<string, object> = {
 
   return "# syntax=docker/dockerfile:1\n# Generated by goservice. Build: docker build -t "
     + ((stack1 = (((helper = lookupProperty(helpers,"binaryName") || alias1(depth0, "binaryName", {"start":{"line":2,"column":51},"end":{"line":2,"column":61}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binaryName","hash":{},"data":data,"loc":{"start":{"line":2,"column":49},"end":{"line":2,"column":63}}}) : helper))) != null ? stack1 : "")
-    + ":dev .\n# Cross-build: docker buildx build --platform linux/arm64 . (Go cross-compiles, no emulation)\n\nARG GO_VERSION="
-    + ((stack1 = (((helper = lookupProperty(helpers,"goVersion") || alias1(depth0, "goVersion", {"start":{"line":5,"column":17},"end":{"line":5,"column":26}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"goVersion","hash":{},"data":data,"loc":{"start":{"line":5,"column":15},"end":{"line":5,"column":28}}}) : helper))) != null ? stack1 : "")
+    + ":dev .\n# Cross-build: docker buildx build --platform linux/arm64 . (Go cross-compiles, no emulation)\n\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"builderReason"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":8,"column":7}}})) != null ? stack1 : "")
+    + "ARG GO_VERSION="
+    + ((stack1 = (((helper = lookupProperty(helpers,"goVersion") || alias1(depth0, "goVersion", {"start":{"line":9,"column":17},"end":{"line":9,"column":26}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"goVersion","hash":{},"data":data,"loc":{"start":{"line":9,"column":15},"end":{"line":9,"column":28}}}) : helper))) != null ? stack1 : "")
     + "\n\nFROM --platform=$BUILDPLATFORM "
-    + ((stack1 = (((helper = lookupProperty(helpers,"builderRepo") || alias1(depth0, "builderRepo", {"start":{"line":7,"column":33},"end":{"line":7,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"builderRepo","hash":{},"data":data,"loc":{"start":{"line":7,"column":31},"end":{"line":7,"column":46}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"builderRepo") || alias1(depth0, "builderRepo", {"start":{"line":11,"column":33},"end":{"line":11,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"builderRepo","hash":{},"data":data,"loc":{"start":{"line":11,"column":31},"end":{"line":11,"column":46}}}) : helper))) != null ? stack1 : "")
     + ":${GO_VERSION} AS build\nARG TARGETOS TARGETARCH\n# Module settings for private modules or a corporate proxy; empty means Go's defaults.\nARG GOPROXY GOPRIVATE GONOSUMDB GOFLAGS\nWORKDIR /src\n# The image builds this module alone: a go.work (outside the build context) is not used.\nENV GOWORK=off\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"scratch"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":19,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"vendored"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(2, data, 0),"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":31,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"versionVariable"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":32,"column":0},"end":{"line":34,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"scratch"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":23,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"vendored"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"versionVariable"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":7}}})) != null ? stack1 : "")
     + "RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \\\n    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \\\n    "
-    + ((stack1 = (((helper = lookupProperty(helpers,"goBuild") || alias1(depth0, "goBuild", {"start":{"line":37,"column":6},"end":{"line":37,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"goBuild","hash":{},"data":data,"loc":{"start":{"line":37,"column":4},"end":{"line":37,"column":15}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"goBuild") || alias1(depth0, "goBuild", {"start":{"line":41,"column":6},"end":{"line":41,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"goBuild","hash":{},"data":data,"loc":{"start":{"line":41,"column":4},"end":{"line":41,"column":15}}}) : helper))) != null ? stack1 : "")
     + "\n\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"distroless"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":39,"column":0},"end":{"line":42,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"scratch"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":43,"column":0},"end":{"line":49,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"alpine"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":55,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"distroless"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":43,"column":0},"end":{"line":46,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"scratch"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":53,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"alpine"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":54,"column":0},"end":{"line":59,"column":7}}})) != null ? stack1 : "")
     + "COPY --from=build /out/"
-    + ((stack1 = (((helper = lookupProperty(helpers,"binaryName") || alias1(depth0, "binaryName", {"start":{"line":56,"column":25},"end":{"line":56,"column":35}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binaryName","hash":{},"data":data,"loc":{"start":{"line":56,"column":23},"end":{"line":56,"column":37}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"binaryName") || alias1(depth0, "binaryName", {"start":{"line":60,"column":25},"end":{"line":60,"column":35}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binaryName","hash":{},"data":data,"loc":{"start":{"line":60,"column":23},"end":{"line":60,"column":37}}}) : helper))) != null ? stack1 : "")
     + " /"
-    + ((stack1 = (((helper = lookupProperty(helpers,"binaryName") || alias1(depth0, "binaryName", {"start":{"line":56,"column":41},"end":{"line":56,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binaryName","hash":{},"data":data,"loc":{"start":{"line":56,"column":39},"end":{"line":56,"column":53}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"binaryName") || alias1(depth0, "binaryName", {"start":{"line":60,"column":41},"end":{"line":60,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binaryName","hash":{},"data":data,"loc":{"start":{"line":60,"column":39},"end":{"line":60,"column":53}}}) : helper))) != null ? stack1 : "")
     + "\nEXPOSE "
-    + ((stack1 = (((helper = lookupProperty(helpers,"port") || alias1(depth0, "port", {"start":{"line":57,"column":9},"end":{"line":57,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"port","hash":{},"data":data,"loc":{"start":{"line":57,"column":7},"end":{"line":57,"column":15}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"port") || alias1(depth0, "port", {"start":{"line":61,"column":9},"end":{"line":61,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"port","hash":{},"data":data,"loc":{"start":{"line":61,"column":7},"end":{"line":61,"column":15}}}) : helper))) != null ? stack1 : "")
     + "\nUSER "
-    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":58,"column":7},"end":{"line":58,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":58,"column":5},"end":{"line":58,"column":12}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":62,"column":7},"end":{"line":62,"column":10}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":62,"column":5},"end":{"line":62,"column":12}}}) : helper))) != null ? stack1 : "")
     + ":"
-    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":58,"column":15},"end":{"line":58,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":58,"column":13},"end":{"line":58,"column":20}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"uid") || alias1(depth0, "uid", {"start":{"line":62,"column":15},"end":{"line":62,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"uid","hash":{},"data":data,"loc":{"start":{"line":62,"column":13},"end":{"line":62,"column":20}}}) : helper))) != null ? stack1 : "")
     + "\nENTRYPOINT "
-    + ((stack1 = (((helper = lookupProperty(helpers,"entrypoint") || alias1(depth0, "entrypoint", {"start":{"line":59,"column":13},"end":{"line":59,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entrypoint","hash":{},"data":data,"loc":{"start":{"line":59,"column":11},"end":{"line":59,"column":25}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"entrypoint") || alias1(depth0, "entrypoint", {"start":{"line":63,"column":13},"end":{"line":63,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entrypoint","hash":{},"data":data,"loc":{"start":{"line":63,"column":11},"end":{"line":63,"column":25}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"useData":true},
   "dockerfile/dockerignore.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
