@@ -99,6 +99,7 @@ function chartValues(o: CreateOptions, module: GoModule, assets: Assets): Goserv
   const detected = {
     image: { repository: o.name },
     goRuntime: { maxProcsFromCpuLimit: compareGoVersions(module.goVersion, '1.25') < 0 },
+    ...servedValues(module),
   };
   const nodeAffinity = {
     ...(o.nodeRequired.length ? { required: o.nodeRequired } : {}),
@@ -115,6 +116,18 @@ function chartValues(o: CreateOptions, module: GoModule, assets: Assets): Goserv
   const issues = valuesIssues(values, assets.schema).map((i) => withFlag(i, o.flagValues));
   if (issues.length) throw new ValidationError(issues);
   return values as unknown as GoserviceChartValues; // validated above
+}
+
+/** Native gRPC health probes and a port named grpc; metrics for a Prometheus client. */
+function servedValues(module: GoModule): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (module.serves?.grpcHealth) {
+    const grpc = { grpc: { service: '' } };
+    out.service = { appProtocol: 'grpc' };
+    out.probes = { liveness: grpc, readiness: grpc, startup: grpc };
+  }
+  if (module.serves?.metrics) out.metrics = { enabled: true };
+  return out;
 }
 
 /** Names the flag that set a failing key, so the user knows what to change. */
