@@ -2,11 +2,14 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command';
 import { jsonFlag, namespaceFlag, timeoutFlag, valuesFlags } from '../flags';
 import { helmClient } from '../helm/client';
+import { DiagnosedError } from '../release/diagnose';
 import { upgrade } from '../release/upgrade';
 
 export default class Upgrade extends BaseCommand {
   static summary = 'Validate values locally, then install or upgrade the release, rolling back on failure';
   static description = `RELEASE names the chart's objects, so it must be a DNS-1035 label: a lowercase letter first, then lowercase letters, digits and "-", at most 53 characters.
+
+While Helm waits, progress goes to stderr: on a terminal one live line, otherwise one line per change, at most one every 2 s (none with --json or --quiet). As soon as the new pods certainly cannot come up (unschedulable for more than 10s, CrashLoopBackOff, ImagePullBackOff, ErrImagePull, InvalidImageName, CreateContainerConfigError for more than 10s, ProgressDeadlineExceeded), Helm is stopped, which marks the revision failed and (unless --no-rollback) rolls back; the message gives the diagnosis: the reason, the pod's recent events, each container's state, last state and exit code, and its last 20 log lines. With --json the diagnosis is also printed on stdout as {"error": {..., "diagnosis": {...}}}.
 
 On failure the message says what happened: not attempted (nothing changed), failed and rolled back, failed and the rollback failed too, or left in place (--no-rollback); with Helm's warnings (e.g. Pod Security) and the live revision. Values are never shown.
 
@@ -25,13 +28,24 @@ Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, HELM_BIN), 3 i
     'create-namespace': Flags.boolean({ description: 'create the namespace if it does not exist' }),
     'dry-run': Flags.boolean({ description: 'server-side dry run: render and validate in the cluster, store nothing' }),
     'no-rollback': Flags.boolean({ description: 'leave a failed upgrade in place instead of rolling back' }),
+    quiet: Flags.boolean({ char: 'q', description: 'no progress lines while Helm waits' }),
     ...namespaceFlag,
     ...jsonFlag,
   };
 
+  private json = false;
+
+  /** With --json, a failure with a diagnosis is also printed as one JSON document. */
+  protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (this.json && err instanceof DiagnosedError) this.log(JSON.stringify({ error: { code: err.exitCode, message: err.message, suggestion: err.suggestion, diagnosis: err.diagnosis } }, null, 2));
+    return super.catch(err);
+  }
+
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Upgrade);
+    this.json = flags.json;
     const r = await upgrade(helmClient(flags), {
+      progress: flags.json || flags.quiet ? undefined : process.stderr,
       release: args.release,
       chart: args.chart,
       valuesFiles: flags.values,

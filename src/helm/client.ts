@@ -7,7 +7,7 @@ import { valid } from 'semver';
 import { OperationError, UsageError } from '../errors';
 import { ProcessError, redactText, Runner, RunResult, processRunner, secretStrings } from '../process/run';
 import { privateTempDir } from '../process/user-dir';
-import { HelmInterrupted, helmOutput, mapHelmError } from './errors';
+import { HelmInterrupted, helmOutput, HelmStopped, mapHelmError } from './errors';
 import { HELM_VERSION, helmVersionCache } from './version-cache';
 
 export type HelmMajor = 3 | 4;
@@ -59,6 +59,8 @@ export interface UpgradeArgs {
   rollbackOnFailure: boolean;
   createNamespace?: boolean;
   dryRun?: boolean; // server-side dry run: nothing is stored
+  stop?: AbortSignal; // stops Helm (SIGTERM): it marks the revision failed and, with rollbackOnFailure, rolls back
+  onStart?: () => void; // Helm has started
 }
 
 export interface RollbackArgs {
@@ -120,7 +122,7 @@ export class HelmClient {
     try {
       const file = join(tmp.path, 'values.json'); // JSON is YAML, and cheaper to load
       writeFileSync(file, JSON.stringify(a.values), { mode: 0o600, flag: 'wx' });
-      const r = await this.helm(await this.upgradeArgs(a, file), { verb: 'upgrade', release: a.release, redact });
+      const r = await this.helm(await this.upgradeArgs(a, file), { verb: 'upgrade', release: a.release, redact, stop: a.stop, onStart: a.onStart });
       const rel = parseJson(r.stdout, 'upgrade');
       return { ...toState(rel), warnings: helmOutput(r.stderr).warnings, manifest: renderedManifest(rel) };
     } finally {
@@ -159,14 +161,15 @@ export class HelmClient {
    * errors. `read`: a read-only verb, allowed after SIGINT/SIGTERM to tell the
    * state an interrupted operation left. `redact`: strings no output may show.
    */
-  private async helm(args: string[], o: { verb: string; release?: string; read?: boolean; redact?: string[] }): Promise<RunResult> {
+  private async helm(args: string[], o: { verb: string; release?: string; read?: boolean; redact?: string[]; stop?: AbortSignal; onStart?: () => void }): Promise<RunResult> {
     const { bin, namespace, kubeContext, env } = this.settings;
     const full = [...args, '--namespace', namespace, ...(kubeContext ? ['--kube-context', kubeContext] : [])];
-    const raw = await this.runner.run(bin, full, { env, afterInterrupt: o.read });
+    const raw = await this.runner.run(bin, full, { env, afterInterrupt: o.read, stop: o.stop, onStart: o.onStart });
     const r = { ...raw, stderr: redactText(raw.stderr, o.redact) }; // stdout is parsed, never shown, on success
     if (r.code === 0) return r;
     r.stdout = redactText(r.stdout, o.redact);
     if (r.interrupted) throw new HelmInterrupted(o.verb, r.interrupted, r.stderr);
+    if (r.stopped) throw new HelmStopped(o.verb, r.stderr);
     await this.major(); // a HELM_BIN that is no Helm at all is told as such (a usage error), not as a failed verb
     throw mapHelmError(new ProcessError(bin, full, r), { verb: o.verb, release: o.release, namespace });
   }

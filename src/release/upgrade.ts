@@ -8,12 +8,15 @@
 import { join } from 'node:path';
 import { InterruptedError, OperationError } from '../errors';
 import { HelmClient, ReleaseState, Revision } from '../helm/client';
-import { HelmError, HelmInterrupted, upgradeOutcome, UpgradeOutcome, withWarnings } from '../helm/errors';
+import { HelmError, HelmInterrupted, HelmStopped, upgradeOutcome, UpgradeOutcome, withWarnings } from '../helm/errors';
 import { checkToken } from '../inputs/grammar';
 import { holdInterrupts, interruption } from '../process/lifecycle';
 import { loadValuesFiles, mergeValues, parseSet, ValuesObject } from '../values/merge';
 import { validateValues } from '../values/validate';
 import { findChartDir, readSchema, readYamlMap } from './chart';
+import { DiagnosedError, formatDiagnosis } from './diagnose';
+import { OperationGuard } from './guard';
+import { ProgressStream } from './progress';
 import { liveSummary, readRevisions } from './history';
 import { OperationMarkers } from './in-flight';
 import { checkRelease, checkTimeout, isPending } from './names';
@@ -30,6 +33,9 @@ export interface UpgradeOptions {
   dryRun?: boolean;
   rollback?: boolean; // roll back on failure (default true)
   cwd?: string;
+  progress?: ProgressStream; // where to show progress while Helm waits (none: silent)
+  failFast?: boolean; // stop Helm as soon as the new pods cannot come up (default true)
+  graceMs?: number; // how long an unschedulable pod is waited for (default GRACE_MS)
 }
 
 export interface UpgradeResult extends ReleaseState {
@@ -62,9 +68,9 @@ async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<Upgrade
   helm.major().catch(() => {}); // `helm version` (local) runs while the values are checked
   const values = prepareValues(chart, o); // invalid values stop here, before Helm touches the cluster
   const rollback = o.rollback ?? true;
-  const run = () => helm.upgrade({ release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun });
+  const args = { release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun };
   if (o.dryRun) {
-    const { manifest, ...state } = await run();
+    const { manifest, ...state } = await helm.upgrade(args);
     state.warnings.push(...(await serverDryRun(helm.settings, manifest, { createNamespace: o.createNamespace }))); // the API server checks every object
     return { ...state, dryRun: true };
   }
@@ -72,11 +78,23 @@ async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<Upgrade
   const marker = new OperationMarkers(helm.settings, release).begin('upgrade', timeout);
   const started = Date.now();
   const what = `upgrade of release "${release}" in namespace "${helm.settings.namespace}"`;
+  const guard = new OperationGuard(helm.settings, release, { since: started, progress: o.progress, label: `upgrade ${release}: `, failFast: o.failFast ?? true, graceMs: o.graceMs });
   try {
-    const { manifest: _rendered, ...state } = await run();
+    const { manifest: _rendered, ...state } = await helm.upgrade({ ...args, stop: guard.signal, onStart: () => guard.start() });
     return { ...state, dryRun: false };
   } catch (err) {
+    guard.stop();
     const at = { helm, release, started, rollback, major: await helm.major().catch(() => 0) };
+    if (err instanceof HelmStopped && guard.failure) {
+      const { diagnosis, afterMs } = guard.failure;
+      const told = await tell(at, upgradeOutcome(err.reason));
+      if (told.pending) marker.leftPending(told.pending.revision, told.pending.status);
+      throw new DiagnosedError(
+        `${what} was stopped after ${Math.round(afterMs / 1000)}s: the new pods cannot come up\n${formatDiagnosis(diagnosis)}\nHelm was stopped; the upgrade ${told.what}${withWarnings(err.warnings)}`,
+        told.fix,
+        diagnosis,
+      );
+    }
     if (err instanceof HelmInterrupted && err.verb === 'upgrade') {
       const told = await tell({ ...at, interrupted: true }, upgradeOutcome(err.reason));
       if (told.pending) marker.leftPending(told.pending.revision, told.pending.status);
@@ -89,6 +107,7 @@ async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<Upgrade
     }
     throw err; // typed: nothing attempted (unreachable, HELM_BIN), conflict, not found, schema
   } finally {
+    guard.stop();
     marker.end();
   }
 }
