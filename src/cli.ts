@@ -2,10 +2,11 @@
 // one module, so the bundled CLI loads without scanning directories.
 import Bump from './commands/bump';
 import Create from './commands/create';
+import Diff from './commands/diff';
 import History from './commands/history';
 import Rollback from './commands/rollback';
 import Upgrade from './commands/upgrade';
 
-export const COMMANDS = { bump: Bump, create: Create, history: History, rollback: Rollback, upgrade: Upgrade };
+export const COMMANDS = { bump: Bump, create: Create, diff: Diff, history: History, rollback: Rollback, upgrade: Upgrade };
 export { execute, handle } from '@oclif/core';
 export * as oclif from '@oclif/core'; // for the build's manifest step

@@ -3,6 +3,9 @@ import { BaseCommand } from '../base-command';
 import { jsonFlag, namespaceFlag, timeoutFlag, valuesFlags } from '../flags';
 import { helmClient } from '../helm/client';
 import { DiagnosedError } from '../release/diagnose';
+import { diff } from '../release/diff';
+import { formatDiff, useColour } from '../release/object-diff';
+import { checkTimeout } from '../release/names';
 import { upgrade } from '../release/upgrade';
 
 export default class Upgrade extends BaseCommand {
@@ -28,6 +31,7 @@ Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, HELM_BIN), 3 i
     'create-namespace': Flags.boolean({ description: 'create the namespace if it does not exist' }),
     'dry-run': Flags.boolean({ description: 'server-side dry run: render and validate in the cluster, store nothing' }),
     'no-rollback': Flags.boolean({ description: 'leave a failed upgrade in place instead of rolling back' }),
+    diff: Flags.boolean({ description: 'first print what the upgrade will change (as helm goservice diff does), then apply it' }),
     quiet: Flags.boolean({ char: 'q', description: 'no progress lines while Helm waits' }),
     ...namespaceFlag,
     ...jsonFlag,
@@ -44,20 +48,21 @@ Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, HELM_BIN), 3 i
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Upgrade);
     this.json = flags.json;
-    const r = await upgrade(helmClient(flags), {
+    const helm = helmClient(flags);
+    const inputs = { release: args.release, chart: args.chart, valuesFiles: flags.values, set: flags.set, imageTag: flags['image-tag'] };
+    checkTimeout(flags.timeout); // a bad flag stops the command before the diff reads anything
+    const changes = flags.diff ? await diff(helm, inputs) : undefined;
+    if (changes && !flags.json) this.log(formatDiff(changes.changes, useColour(process.stdout, process.env)));
+    const r = await upgrade(helm, {
       progress: flags.json || flags.quiet ? undefined : process.stderr,
-      release: args.release,
-      chart: args.chart,
-      valuesFiles: flags.values,
-      set: flags.set,
-      imageTag: flags['image-tag'],
+      ...inputs,
       timeout: flags.timeout,
       createNamespace: flags['create-namespace'],
       dryRun: flags['dry-run'],
       rollback: !flags['no-rollback'],
     });
     for (const w of r.warnings) process.stderr.write(`${w}\n`);
-    if (flags.json) return this.log(JSON.stringify(r, null, 2));
+    if (flags.json) return this.log(JSON.stringify(changes ? { ...r, diff: changes } : r, null, 2));
     this.log(`${r.dryRun ? '[dry run] ' : ''}release ${r.name} in ${r.namespace}: revision ${r.revision} ${r.status} (chart ${r.chart}-${r.chartVersion}, app ${r.appVersion})`);
   }
 }

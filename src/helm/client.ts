@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { valid } from 'semver';
-import { OperationError, UsageError } from '../errors';
+import { NotFoundError, OperationError, UsageError } from '../errors';
 import { ProcessError, redactText, Runner, RunResult, processRunner, secretStrings } from '../process/run';
 import { privateTempDir } from '../process/user-dir';
 import { HelmInterrupted, helmOutput, HelmStopped, mapHelmError } from './errors';
@@ -140,6 +140,16 @@ export class HelmClient {
   /** The latest revision (`helm get metadata`: `helm status -o json` leaves out the chart). */
   async status(release: string): Promise<ReleaseState> {
     return fromMetadata(parseJson((await this.helm(['get', 'metadata', release, '--output', 'json'], { verb: 'get metadata', release, read: true })).stdout, 'get metadata'));
+  }
+
+  /** The manifest Helm stored for the release's latest revision; null when the release does not exist. */
+  async manifest(release: string): Promise<string | null> {
+    try {
+      return (await this.helm(['get', 'manifest', release], { verb: 'get manifest', release, read: true })).stdout;
+    } catch (e) {
+      if (e instanceof NotFoundError) return null;
+      throw e;
+    }
   }
 
   async rollbackArgs(a: RollbackArgs): Promise<string[]> {

@@ -44,7 +44,7 @@ export interface UpgradeResult extends ReleaseState {
 }
 
 /** The user's values (what Helm stores for the release), checked against the chart. */
-export function prepareValues(chartDir: string, o: UpgradeOptions): ValuesObject {
+export function prepareValues(chartDir: string, o: Pick<UpgradeOptions, 'valuesFiles' | 'set' | 'imageTag'>): ValuesObject {
   const user = mergeValues(
     ...loadValuesFiles(o.valuesFiles ?? []),
     parseSet(o.set ?? []),
@@ -55,18 +55,26 @@ export function prepareValues(chartDir: string, o: UpgradeOptions): ValuesObject
   return user;
 }
 
+/**
+ * The release, chart and values an upgrade (or its diff) uses, all checked
+ * before Helm touches the cluster: invalid values stop here.
+ */
+export function upgradeInputs(helm: HelmClient, o: Pick<UpgradeOptions, 'release' | 'chart' | 'valuesFiles' | 'set' | 'imageTag' | 'cwd'>): { release: string; chart: string; values: ValuesObject } {
+  const release = checkRelease(o.release, true);
+  if (o.imageTag !== undefined) checkToken('imageTag', '--image-tag', o.imageTag);
+  const chart = findChartDir(o.chart, o.cwd);
+  helm.major().catch(() => {}); // `helm version` (local) runs while the values are checked
+  return { release, chart, values: prepareValues(chart, o) };
+}
+
 /** Signals are held for the whole command: one arriving before Helm starts stops it there, with nothing changed. */
 export function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeResult> {
   return holdInterrupts(() => upgradeHeld(helm, o));
 }
 
 async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeResult> {
-  const release = checkRelease(o.release, true);
-  if (o.imageTag !== undefined) checkToken('imageTag', '--image-tag', o.imageTag);
   const timeout = checkTimeout(o.timeout ?? '5m');
-  const chart = findChartDir(o.chart, o.cwd);
-  helm.major().catch(() => {}); // `helm version` (local) runs while the values are checked
-  const values = prepareValues(chart, o); // invalid values stop here, before Helm touches the cluster
+  const { release, chart, values } = upgradeInputs(helm, o);
   const rollback = o.rollback ?? true;
   const args = { release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun };
   if (o.dryRun) {
