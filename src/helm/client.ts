@@ -67,6 +67,7 @@ export interface RollbackArgs {
   release: string;
   revision: number;
   timeout: string;
+  onStart?: () => void; // Helm has started
 }
 
 export class HelmClient {
@@ -157,7 +158,7 @@ export class HelmClient {
   }
 
   async rollback(a: RollbackArgs): Promise<void> {
-    await this.helm(await this.rollbackArgs(a), { verb: 'rollback', release: a.release });
+    await this.helm(await this.rollbackArgs(a), { verb: 'rollback', release: a.release, onStart: a.onStart });
   }
 
   /** `helm uninstall` (waits for the objects to go), for a release that was never deployed. */

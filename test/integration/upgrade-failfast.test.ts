@@ -40,7 +40,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s upgrade that explains 
     return { ns, project, env, gs, history };
   }
 
-  it('a healthy upgrade prints progress lines on a non-TTY, at most one every 2 s, and succeeds; --json is one JSON document', async () => {
+  it('a healthy upgrade prints progress lines on a non-TTY, at most one every 2 s, and succeeds; --json is one JSON document; rollback shows progress too', async () => {
     const c = installed('healthy');
     const run = runBackground(process.execPath, [RUN, 'upgrade', 'hello', '--set', 'autoscaling.enabled=false', '--set', 'replicaCount=3', '--timeout', '90s'], c.project, c.env);
     const times: number[] = [];
@@ -58,6 +58,13 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s upgrade that explains 
     expect(j.code).toBe(0);
     expect(j.stderr).toBe('');
     expect(JSON.parse(j.stdout)).toMatchObject({ name: 'hello', revision: 3, status: 'deployed' });
+
+    const rb = c.gs(['rollback', 'hello', '1']);
+    expect(rb.code).toBe(0);
+    const rbLines = rb.stderr.split('\n').filter(Boolean);
+    expect(rbLines.length).toBeGreaterThan(0);
+    for (const l of rbLines) expect(l).toMatch(/^rollback hello: (deployment\/hello \d\/2 updated · \d\/2 ready|waiting for the release's workload)/);
+    expect(c.gs(['rollback', 'hello', '2', '--quiet']).stderr).toBe('');
   });
 
   it('required node affinity that matches no node: stopped in under 30 s with --timeout 5m, the scheduler\'s reason, rolled back, history truthful', () => {
