@@ -12,7 +12,7 @@ export default class Upgrade extends BaseCommand {
   static summary = 'Validate values locally, then install or upgrade the release, rolling back on failure';
   static description = `RELEASE names the chart's objects, so it must be a DNS-1035 label: a lowercase letter first, then lowercase letters, digits and "-", at most 53 characters.
 
-While Helm waits, progress goes to stderr: on a terminal one live line, otherwise one line per change, at most one every 2 s (none with --json or --quiet). As soon as the new pods certainly cannot come up (unschedulable for more than 10s, CrashLoopBackOff, ImagePullBackOff, ErrImagePull, InvalidImageName, CreateContainerConfigError for more than 10s, ProgressDeadlineExceeded), Helm is stopped, which marks the revision failed and (unless --no-rollback) rolls back; the message gives the diagnosis: the reason, the pod's recent events, each container's state, last state and exit code, and its last 20 log lines. With --json the diagnosis is also printed on stdout as {"error": {..., "diagnosis": {...}}}.
+While Helm waits, progress goes to stderr: on a terminal one live line, otherwise one line per change, at most one every 2 s (none with --json or --quiet). As soon as the new pods certainly cannot come up (unschedulable for more than 10s, CrashLoopBackOff, ImagePullBackOff, ErrImagePull, InvalidImageName, CreateContainerConfigError for more than 10s, ProgressDeadlineExceeded), Helm is stopped (unless --no-fail-fast), which marks the revision failed and (unless --no-rollback) rolls back; the message gives the diagnosis: the reason, the pod's recent events, each container's state, last state and exit code, and its last 20 log lines. With --json the diagnosis is also printed on stdout as {"error": {..., "diagnosis": {...}}}.
 
 On failure the message says what happened: not attempted (nothing changed), failed and rolled back, failed and the rollback failed too, or left in place (--no-rollback); with Helm's warnings (e.g. Pod Security) and the live revision. Values are never shown.
 
@@ -32,6 +32,7 @@ Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, HELM_BIN), 3 i
     'dry-run': Flags.boolean({ description: 'server-side dry run: render and validate in the cluster, store nothing' }),
     'no-rollback': Flags.boolean({ description: 'leave a failed upgrade in place instead of rolling back' }),
     diff: Flags.boolean({ description: 'first print what the upgrade will change (as helm goservice diff does), then apply it' }),
+    'no-fail-fast': Flags.boolean({ description: 'wait the whole --timeout even when the new pods cannot come up (e.g. while a cluster autoscaler adds nodes)' }),
     quiet: Flags.boolean({ char: 'q', description: 'no progress lines while Helm waits' }),
     ...namespaceFlag,
     ...jsonFlag,
@@ -60,6 +61,7 @@ Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, HELM_BIN), 3 i
       createNamespace: flags['create-namespace'],
       dryRun: flags['dry-run'],
       rollback: !flags['no-rollback'],
+      failFast: !flags['no-fail-fast'],
     });
     for (const w of r.warnings) process.stderr.write(`${w}\n`);
     if (flags.json) return this.log(JSON.stringify(changes ? { ...r, diff: changes } : r, null, 2));

@@ -2,7 +2,9 @@
 // progress, and (fail fast) as soon as the new pods certainly cannot come up,
 // read the diagnosis and stop Helm, which then marks the revision failed and,
 // when asked, rolls back. Started once Helm runs, so it adds nothing before.
+import { SECRET_KEY } from '../errors';
 import { HelmSettings } from '../helm/client';
+import { redactText } from '../process/run';
 import { Diagnosis, diagnose } from './diagnose';
 import { ProgressPrinter, ProgressStream } from './progress';
 import { ReleaseWatch } from './watch';
@@ -14,10 +16,29 @@ export interface GuardOptions {
   label: string; // e.g. "upgrade hello: "
   failFast: boolean;
   graceMs?: number; // how long an unschedulable pod or a missing ConfigMap/Secret is waited for
+  redact?: string[]; // strings no line or diagnosis may show (the values: an event may quote them)
 }
 
 /** How long a pod may stay unschedulable (or miss a ConfigMap/Secret) before the upgrade is stopped. */
 export const GRACE_MS = 10_000;
+
+/**
+ * The value strings the workload's events and messages could quote that may be
+ * secret: under env, or under a key that sounds like a secret (password, token, ...).
+ * Not every string: a pod's reasons must stay readable.
+ */
+export function sensitiveStrings(values: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown, secret: boolean, depth: number) => {
+    if (typeof v === 'string') {
+      if (secret && v.trim().length >= 4) out.add(v);
+    } else if (v && typeof v === 'object' && depth < 200) {
+      for (const [k, x] of Object.entries(v)) walk(x, secret || k === 'env' || SECRET_KEY.test(k), depth + 1);
+    }
+  };
+  walk(values, false, 0);
+  return [...out].sort((a, b) => b.length - a.length);
+}
 
 export class OperationGuard {
   private readonly abort = new AbortController();
@@ -45,7 +66,7 @@ export class OperationGuard {
   }
 
   private changed(w: Workload): void {
-    this.printer?.update(progressLine(w));
+    this.printer?.update(redactText(progressLine(w), this.o.redact));
     if (this.o.failFast) this.judge(w);
   }
 
@@ -58,7 +79,7 @@ export class OperationGuard {
     diagnose(this.watch?.kube, this.settings.namespace, found)
       .catch((): Diagnosis => ({ reason: found.reason, object: found.object, message: found.message, events: [], containers: [] }))
       .then((diagnosis) => {
-        this.failure = { found, diagnosis, afterMs };
+        this.failure = { found, diagnosis: JSON.parse(redactText(JSON.stringify(diagnosis), this.o.redact)), afterMs };
         this.stop();
         this.abort.abort();
       });

@@ -15,7 +15,7 @@ import { loadValuesFiles, mergeValues, parseSet, ValuesObject } from '../values/
 import { validateValues } from '../values/validate';
 import { findChartDir, readSchema, readYamlMap } from './chart';
 import { DiagnosedError, formatDiagnosis } from './diagnose';
-import { OperationGuard } from './guard';
+import { OperationGuard, sensitiveStrings } from './guard';
 import { ProgressStream } from './progress';
 import { liveSummary, readRevisions } from './history';
 import { OperationMarkers } from './in-flight';
@@ -86,7 +86,7 @@ async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<Upgrade
   const marker = new OperationMarkers(helm.settings, release).begin('upgrade', timeout);
   const started = Date.now();
   const what = `upgrade of release "${release}" in namespace "${helm.settings.namespace}"`;
-  const guard = new OperationGuard(helm.settings, release, { since: started, progress: o.progress, label: `upgrade ${release}: `, failFast: o.failFast ?? true, graceMs: o.graceMs });
+  const guard = new OperationGuard(helm.settings, release, { since: started, progress: o.progress, label: `upgrade ${release}: `, failFast: o.failFast ?? true, graceMs: o.graceMs, redact: sensitiveStrings(values) });
   try {
     const { manifest: _rendered, ...state } = await helm.upgrade({ ...args, stop: guard.signal, onStart: () => guard.start() });
     return { ...state, dryRun: false };
