@@ -58,7 +58,7 @@ export class OperationGuard {
 
   /** Called once Helm has started. */
   start(): void {
-    if (this.watch) return;
+    if (this.watch || (!this.o.progress && !this.o.failFast)) return; // nothing to show or decide: no watch
     if (this.o.progress) this.printer = new ProgressPrinter(this.o.progress, this.o.label);
     this.watch = ReleaseWatch.start(this.settings, this.release, { since: this.o.since, onChange: (w) => this.changed(w) });
     // Grace periods run out without any event.
