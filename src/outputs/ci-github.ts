@@ -42,10 +42,10 @@ function platformStep(kind: PlatformStep, step: Step, plan: CiPlan): Record<stri
         },
       ];
     case 'layer-cache':
-      // BuildKit's Actions cache backend: the builder (also `docker build`, which publish
-      // runs) starts from the layers of earlier runs and stores the new ones.
+      // BuildKit's Actions cache backend: the builder (made the current one, so also the
+      // one `docker build` in publish uses) starts from earlier runs' layers and stores the new ones.
       return [
-        { id: 'buildx', name: 'BuildKit builder (docker build uses it)', uses: ACTIONS.buildx, with: { install: true } },
+        { id: 'buildx', name: 'BuildKit builder (the current one: docker build uses it)', uses: ACTIONS.buildx },
         {
           id: step.id,
           name: step.name,
