@@ -150,7 +150,7 @@ const UPGRADE = [
   'helm goservice upgrade "$GOSERVICE_RELEASE" "$GOSERVICE_REGISTRY/charts/$GOSERVICE_CHART" --version "$GOSERVICE_CHART_VERSION" --namespace "$GOSERVICE_NAMESPACE" --diff ${GOSERVICE_REGISTRY_CA:+--ca-file "$GOSERVICE_REGISTRY_CA"}',
 ];
 
-const ROLLBACK = [STRICT, 'helm goservice rollback "$GOSERVICE_RELEASE" --namespace "$GOSERVICE_NAMESPACE"'];
+const ROLLBACK = [STRICT, 'helm goservice rollback "$GOSERVICE_RELEASE" --previous-version --namespace "$GOSERVICE_NAMESPACE"'];
 
 const script = (lines: string[]) => lines.join('\n');
 
@@ -216,7 +216,7 @@ export function pipelineJobs(p: CiPlan): Job[] {
     jobs.push({
       id: `rollback-${env.name}`,
       stage: 'rollback',
-      name: `Roll ${env.name} back to the previous good revision`,
+      name: `Roll ${env.name} back to the previous version`,
       needs: [],
       environment: env,
       manual: true,

@@ -96,7 +96,7 @@ export function renderGithub(plan: CiPlan, command: string): string {
       workflow_dispatch: {
         inputs: {
           rollback: {
-            description: 'environment to roll back to its previous good revision',
+            description: 'environment to roll back to its previous version',
             type: 'choice',
             required: true,
             options: plan.environments.map((e) => e.name),
