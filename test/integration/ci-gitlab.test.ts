@@ -61,6 +61,12 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: the generated GitLab 
   const live = () => history().filter((r) => r.status === 'deployed').pop()!;
   const lastPublished = (run: PipelineRun) => /published chart version (\S+)/.exec(run.jobs.build?.log ?? '')?.[1];
   const failure = (run: PipelineRun) => `pipeline exit ${run.code}\n${run.log.slice(-6000)}`;
+  const pipeline = async (jobs: string[] = []) => {
+    const run = await runPipeline(runner, jobs);
+    runs.push(run);
+    expect(run.log).not.toContain(reg.password); // credentials are never printed
+    return run;
+  };
 
   beforeAll(() => {
     ensureBaseImages('1.22');
@@ -72,8 +78,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: the generated GitLab 
   afterAll(() => runner?.remove());
 
   it('1. a commit on main: tests pass, the image and chart are published, staging runs that version', async () => {
-    const run = await runPipeline(runner);
-    runs.push(run);
+    const run = await pipeline();
     expect({ code: run.code, tail: run.code === 0 ? '' : failure(run) }).toEqual({ code: 0, tail: '' });
     for (const job of ['test', 'build', 'deploy-staging']) expect(run.jobs[job]?.passed).toBe(true);
     expect(run.jobs['rollback-staging']).toBeUndefined(); // manual: not run by a push
@@ -96,8 +101,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: the generated GitLab 
       const doc = join(repo, 'doc.go');
       writeFileSync(doc, `${readFileSync(doc, 'utf8')}\n// A code-only change.\n`);
     });
-    const run = await runPipeline(runner);
-    runs.push(run);
+    const run = await pipeline();
     expect({ code: run.code, tail: run.code === 0 ? '' : failure(run) }).toEqual({ code: 0, tail: '' });
     expect(run.log).not.toContain('go: downloading');
     // the image build's `go mod download` step comes from the layer cache
@@ -118,8 +122,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: the generated GitLab 
       expect(broken).not.toBe(text);
       writeFileSync(values, broken);
     });
-    const run = await runPipeline(runner);
-    runs.push(run);
+    const run = await pipeline();
     expect(run.code).not.toBe(0);
     expect(run.jobs.test.passed).toBe(true);
     expect(run.jobs.build.passed).toBe(true);
@@ -134,8 +137,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: the generated GitLab 
   }, RUN_MS);
 
   it('4. the manual rollback job returns staging to the previous version', async () => {
-    const run = await runPipeline(runner, ['rollback-staging']);
-    runs.push(run);
+    const run = await pipeline(['rollback-staging']);
     expect({ code: run.code, tail: run.code === 0 ? '' : failure(run) }).toEqual({ code: 0, tail: '' });
     expect(run.jobs['rollback-staging'].passed).toBe(true);
     expect(live().chart).toBe(`withdeps-${versions[0]}`);
