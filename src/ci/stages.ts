@@ -236,7 +236,8 @@ export function headerLines(command: string): string[] {
     ' Regenerate with the same command and --force; edits here are replaced.',
     ' Jobs: test (go vet, go test) -> build (image + chart: helm goservice publish)',
     '       -> deploy per environment (helm goservice upgrade --diff, rolls back on failure)',
-    '       + a manual rollback job per environment (helm goservice rollback).',
+    '       + a manual rollback job per environment (helm goservice rollback --previous-version).',
+    ' Gated environments (production, prod): add required reviewers to the GitHub environment; GitLab runs them by hand (when: manual).',
     ' Variables / secrets it expects:',
     ...EXPECTED_VARIABLES.map(([name, secret, what]) => `   ${name}${secret ? ' (secret)' : ''}: ${what}`),
   ];

@@ -207,6 +207,17 @@ describe('ci through the CLI', () => {
     }
   });
 
+  it('a chart whose name is not a chart name is refused (exit 3), naming the file', () => {
+    const chartYaml = join(dir, 'charts/withdeps/Chart.yaml');
+    writeFileSync(chartYaml, readFileSync(chartYaml, 'utf8').replace(/^name: withdeps$/m, 'name: "with deps; id"'));
+    const before = snapshot(dir);
+    const r = runCli(['ci', 'gitlab', '--dir', dir]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('charts/withdeps/Chart.yaml');
+    expect(r.stderr).toContain('name');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it('--json reports the plan and the file', () => {
     const r = runCli(['ci', 'gitlab', '--dir', dir, '--env', 'staging=s', '--env', 'production=p', '--json']);
     expect(r.code).toBe(0);
