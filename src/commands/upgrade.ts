@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command';
-import { jsonFlag, namespaceFlag, timeoutFlag, valuesFlags } from '../flags';
+import { caFileFlag, jsonFlag, namespaceFlag, timeoutFlag, valuesFlags } from '../flags';
 import { helmClient } from '../helm/client';
 import { upgrade } from '../release/upgrade';
 
@@ -12,14 +12,18 @@ On failure the message says what happened: not attempted (nothing changed), fail
 
 SIGINT/SIGTERM are passed on to Helm, which is waited for: it marks the new revision failed and, unless --no-rollback, rolls back (waiting up to --timeout). The message then says what state the release is in.
 
-Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, HELM_BIN), 3 invalid values, 4 another operation on the release is in progress or won a race, 5 chart, release or namespace not found, 6 the upgrade failed (or the cluster is unreachable: nothing attempted), 7 a file could not be read, 130 interrupted.`;
-  static examples = ['<%= config.bin %> upgrade hello --image-tag 1.4.0', '<%= config.bin %> upgrade hello charts/hello -f prod.yaml --set replicaCount=3'];
+A published chart (oci://HOST/NAMESPACE/charts/NAME --version X) is pulled into the per-user cache ($GOSERVICE_CACHE/charts, keyed by its digest) with Helm's registry login; the values are checked against the schema inside that version before the cluster is touched, and Helm deploys that archive. A .tgz is read the same way.
+
+Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, --version, --ca-file, HELM_BIN), 3 invalid values, 4 another operation on the release is in progress or won a race, 5 chart, chart version, release or namespace not found, 6 the upgrade failed (or the cluster or registry is unreachable: nothing attempted), 7 a file could not be read, 130 interrupted.`;
+  static examples = ['<%= config.bin %> upgrade hello --image-tag 1.4.0', '<%= config.bin %> upgrade orders oci://ghcr.io/acme/charts/orders --version 1.4.0', '<%= config.bin %> upgrade hello charts/hello -f prod.yaml --set replicaCount=3'];
   static args = {
     release: Args.string({ required: true, description: 'release name' }),
-    chart: Args.string({ description: 'chart directory (default: the single chart under ./charts)' }),
+    chart: Args.string({ description: 'chart directory, packaged chart (.tgz), or published chart oci://HOST/NAMESPACE/charts/NAME with --version (default: the single chart under ./charts)' }),
   };
   static flags = {
     ...valuesFlags,
+    version: Flags.string({ helpValue: 'X', description: 'version of a published (oci://) chart; list them with helm goservice versions' }),
+    ...caFileFlag,
     'image-tag': Flags.string({ description: 'image tag to deploy (sets image.tag): letters, digits, "_", ".", "-", at most 128' }),
     ...timeoutFlag,
     'create-namespace': Flags.boolean({ description: 'create the namespace if it does not exist' }),
@@ -34,6 +38,8 @@ Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, HELM_BIN), 3 i
     const r = await upgrade(helmClient(flags), {
       release: args.release,
       chart: args.chart,
+      version: flags.version,
+      caFile: flags['ca-file'],
       valuesFiles: flags.values,
       set: flags.set,
       imageTag: flags['image-tag'],

@@ -24,6 +24,8 @@ const g = (body: string, maxLength: number, expected: string): Grammar => {
 export const GRAMMAR = {
   /** An image repository without tag or digest, e.g. ghcr.io/acme/orders. */
   imageRepository: g(`(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`, 255, 'an image repository such as orders or ghcr.io/acme/orders (lowercase path, optional registry host[:port])'),
+  /** A registry host with an optional port, e.g. ghcr.io or 127.0.0.1:5000. */
+  registryHost: g(DOMAIN, 255, 'a registry host such as ghcr.io or 127.0.0.1:5000'),
   /** An image tag (also the default for appVersion). */
   imageTag: g('[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}', 128, 'an image tag: letters, digits, "_", "." and "-", not starting with "." or "-", at most 128 characters, e.g. 1.4.0'),
   /** A sha256 image digest. */

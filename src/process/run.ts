@@ -28,6 +28,8 @@ export interface RunOptions {
    * with an InterruptedError and nothing is started.
    */
   afterInterrupt?: boolean;
+  /** Sees the output as it arrives (stdout and stderr), e.g. to show an image build's progress. */
+  onOutput?: (chunk: string) => void;
 }
 
 export interface Runner {
@@ -53,8 +55,8 @@ export const processRunner: Runner = {
       const untrack = track(child);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.stdout.on('data', (b: Buffer) => (out.push(b), opts.onOutput?.(b.toString('utf8'))));
+      child.stderr.on('data', (b: Buffer) => (err.push(b), opts.onOutput?.(b.toString('utf8'))));
       child.on('error', (e: NodeJS.ErrnoException) => {
         untrack();
         reject(
