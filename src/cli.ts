@@ -1,6 +1,7 @@
 // Every command, for oclif's explicit command discovery (package.json "oclif.commands"):
 // one module, so the bundled CLI loads without scanning directories.
 import Bump from './commands/bump';
+import Ci from './commands/ci';
 import Create from './commands/create';
 import Diff from './commands/diff';
 import History from './commands/history';
@@ -11,6 +12,7 @@ import Versions from './commands/versions';
 
 export const COMMANDS = {
   bump: Bump,
+  ci: Ci,
   create: Create,
   diff: Diff,
   history: History,

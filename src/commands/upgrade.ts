@@ -2,7 +2,6 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command';
 import { chartVersionFlags, jsonFlag, namespaceFlag, timeoutFlag, valuesFlags } from '../flags';
 import { helmClient } from '../helm/client';
-import { DiagnosedError } from '../release/diagnose';
 import { diff } from '../release/diff';
 import { formatDiff, useColour } from '../release/object-diff';
 import { checkTimeout } from '../release/names';
@@ -12,7 +11,7 @@ export default class Upgrade extends BaseCommand {
   static summary = 'Validate values locally, then install or upgrade the release, rolling back on failure';
   static description = `RELEASE names the chart's objects, so it must be a DNS-1035 label: a lowercase letter first, then lowercase letters, digits and "-", at most 53 characters.
 
-While Helm waits, progress goes to stderr: on a terminal one live line, otherwise one line per change, at most one every 2 s (none with --json or --quiet). As soon as the new pods certainly cannot come up (unschedulable for more than 10s, CrashLoopBackOff, ImagePullBackOff, ErrImagePull, InvalidImageName, CreateContainerConfigError for more than 10s, ProgressDeadlineExceeded), Helm is stopped (unless --no-fail-fast), which marks the revision failed and (unless --no-rollback) rolls back; the message gives the diagnosis: the reason, the pod's recent events, each container's state, last state and exit code, and its last 20 log lines. With --json the diagnosis is also printed on stdout as {"error": {..., "diagnosis": {...}}}.
+While Helm waits, progress goes to stderr: on a terminal one live line, otherwise one line per change, at most one every 2 s (none with --json or --quiet). As soon as the new pods certainly cannot come up (unschedulable for more than 10s, CrashLoopBackOff, ImagePullBackOff, ErrImagePull, InvalidImageName, CreateContainerConfigError for more than 10s, ProgressDeadlineExceeded), Helm is stopped (unless --no-fail-fast), which marks the revision failed and (unless --no-rollback) rolls back; the message gives the diagnosis: the reason, the pod's recent events, each container's state, last state and exit code, and its last 20 log lines. With --json the error object on stdout carries it: {"error": {..., "diagnosis": {...}}}.
 
 On failure the message says what happened: not attempted (nothing changed), failed and rolled back, failed and the rollback failed too, or left in place (--no-rollback); with Helm's warnings (e.g. Pod Security) and the live revision. Values are never shown.
 
@@ -41,17 +40,8 @@ Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, --version, --c
     ...jsonFlag,
   };
 
-  private json = false;
-
-  /** With --json, a failure with a diagnosis is also printed as one JSON document. */
-  protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    if (this.json && err instanceof DiagnosedError) this.log(JSON.stringify({ error: { code: err.exitCode, message: err.message, suggestion: err.suggestion, diagnosis: err.diagnosis } }, null, 2));
-    return super.catch(err);
-  }
-
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Upgrade);
-    this.json = flags.json;
     const helm = helmClient(flags);
     const inputs = { release: args.release, chart: args.chart, version: flags.version, caFile: flags['ca-file'], valuesFiles: flags.values, set: flags.set, imageTag: flags['image-tag'] };
     checkTimeout(flags.timeout); // a bad flag stops the command before the diff reads anything
