@@ -20,12 +20,7 @@ results="$(mktemp -d)"
 status=0
 npx jest --selectProjects unit --ci --json --outputFile "$results/unit.json" "$@" || status=$?
 npx jest --selectProjects integration --ci --runInBand --json --outputFile "$results/integration.json" "$@" || status=$?
-# One closing line for both runs.
-node -e 'let p = 0, f = 0;
-  for (const file of process.argv.slice(1)) {
-    // A suite that fails to load runs no test: count it as a failure too.
-    try { const r = require(file); p += r.numPassedTests; f += r.numFailedTests + r.numRuntimeErrorTestSuites; } catch { f += 1; }
-  }
-  console.log(`tests: ${p} passed, ${f} failed`);' "$results/unit.json" "$results/integration.json"
+# One closing line for both runs, counting suites that failed to load.
+node scripts/test-summary.js "$results/unit.json" "$results/integration.json" || [ "$status" -ne 0 ] || status=1
 rm -rf "$results"
 exit "$status"

@@ -12,7 +12,8 @@
 #
 # Binaries are cached outside the repository, keyed by version:
 #   ${GOSERVICE_CACHE:-$HOME/.cache/goservice}/<name>-<version>/<binary>
-# and copied into the git-ignored .tools/bin/ of the repository.
+# and copied into the git-ignored .tools/bin/ of the repository. Each build records
+# how long it took in <name>-<version>/.complete ("123s"; bench/tools-build.sh reads it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -99,6 +100,7 @@ build_helm() {
     done
     go_install_cmd "$dir.tmp" helm "helm.sh/helm/v$major" "$ver" "helm.sh/helm/v$major/cmd/helm" \
       "-s -w -X $x.version=$ver -X $x.gitTreeState=clean$k8s"
+    elapsed "$t0" >"$dir.tmp/.complete"
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
     log "built helm $ver in $(elapsed "$t0")"
   fi
@@ -165,6 +167,7 @@ build_simple() {
     rm -rf "$dir.tmp"
     CGO_ENABLED=0 go_install_cmd "$dir.tmp" "$name" "$mod" "$ver" "$pkg" "-s -w" &
     progress $! "$name $ver" || die "building $name $ver failed"
+    elapsed "$t0" >"$dir.tmp/.complete"
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
     log "built $name $ver in $(elapsed "$t0")"
   fi

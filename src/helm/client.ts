@@ -8,6 +8,7 @@ import { NotFoundError, OperationError, UsageError } from '../errors';
 import { ProcessError, redactText, Runner, RunResult, processRunner, secretStrings } from '../process/run';
 import { privateTempDir } from '../process/user-dir';
 import { HelmInterrupted, helmOutput, HelmStopped, mapHelmError } from './errors';
+import { mapRegistryVerbError } from './registry-errors';
 import { HELM_VERSION, helmVersionCache } from './version-cache';
 
 export type HelmMajor = 3 | 4;
@@ -167,6 +168,44 @@ export class HelmClient {
     await this.helm(['uninstall', release, '--timeout', timeout, ...(major === 4 ? ['--wait=watcher'] : ['--wait'])], { verb: 'uninstall', release });
   }
 
+  // Local verbs: no cluster, no namespace. Registry verbs read Helm's registry
+  // login themselves (HELM_REGISTRY_CONFIG) and take --ca-file.
+
+  /** `helm package DIR --destination DEST`: the archive's path. */
+  async package(chartDir: string, destination: string): Promise<string> {
+    const r = await this.local(['package', chartDir, '--destination', destination], 'package', chartDir);
+    const file = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(r.stdout)?.[1];
+    if (!file) throw new OperationError(`helm package ${chartDir}: could not read where the archive was written: ${r.stdout.slice(0, 200)}`);
+    return file;
+  }
+
+  /** `helm push ARCHIVE oci://HOST/PATH`: the pushed reference and the chart manifest's digest. */
+  async push(archive: string, remote: string, o: RegistryVerbOptions = {}): Promise<{ ref: string; digest: string }> {
+    const r = await this.local(['push', archive, remote, ...caArgs(o)], 'push', remote, o.host);
+    return pushedOrPulled(r, 'Pushed', 'push');
+  }
+
+  /** `helm pull oci://... --version V --destination DEST`: the archive's path and the chart manifest's digest. */
+  async pull(ref: string, version: string, destination: string, o: RegistryVerbOptions = {}): Promise<{ ref: string; digest: string }> {
+    const r = await this.local(['pull', ref, '--version', version, '--destination', destination, ...caArgs(o)], 'pull', `${ref}:${version}`, o.host);
+    return pushedOrPulled(r, 'Pulled', 'pull');
+  }
+
+  /** `helm show chart REF [--version V]`: Chart.yaml's text. */
+  async showChart(ref: string, o: RegistryVerbOptions & { version?: string } = {}): Promise<string> {
+    const r = await this.local(['show', 'chart', ref, ...(o.version ? ['--version', o.version] : []), ...caArgs(o)], 'show chart', o.version ? `${ref}:${o.version}` : ref, o.host);
+    return r.stdout;
+  }
+
+  private async local(args: string[], verb: string, target: string, host?: string): Promise<RunResult> {
+    const { bin, env } = this.settings;
+    const r = await this.runner.run(bin, args, { env });
+    if (r.code === 0) return r;
+    if (r.interrupted) throw new HelmInterrupted(verb, r.interrupted, r.stderr);
+    await this.major();
+    throw mapRegistryVerbError(new ProcessError(bin, args, r), verb, target, host);
+  }
+
   /**
    * Runs a Helm verb in the configured namespace/context; failures become typed
    * errors. `read`: a read-only verb, allowed after SIGINT/SIGTERM to tell the
@@ -184,6 +223,22 @@ export class HelmClient {
     await this.major(); // a HELM_BIN that is no Helm at all is told as such (a usage error), not as a failed verb
     throw mapHelmError(new ProcessError(bin, full, r), { verb: o.verb, release: o.release, namespace });
   }
+}
+
+export interface RegistryVerbOptions {
+  caFile?: string; // --ca-file: a CA to trust for the registry
+  host?: string; // the registry host, for error messages
+}
+
+const caArgs = (o: RegistryVerbOptions) => (o.caFile ? ['--ca-file', o.caFile] : []);
+
+/** "Pushed: REF" / "Pulled: REF" and "Digest: sha256:..." from push/pull output (stdout on Helm 4, stderr on Helm 3). */
+function pushedOrPulled(r: RunResult, word: string, verb: string): { ref: string; digest: string } {
+  const text = `${r.stdout}\n${r.stderr}`;
+  const ref = new RegExp(`^${word}: (\\S+)$`, 'm').exec(text)?.[1];
+  const digest = /^Digest: (sha256:[a-f0-9]{64})$/m.exec(text)?.[1];
+  if (!ref || !digest) throw new OperationError(`helm ${verb}: could not read the ${word.toLowerCase()} reference and digest from its output: ${text.trim().slice(0, 300)}`);
+  return { ref, digest };
 }
 
 // More than any release keeps: `helm history` shows the newest --max revisions (default 256).

@@ -4,7 +4,8 @@
 // command. The handlers are installed on first use only: a command that
 // registers nothing and starts nothing keeps Node's default signal behaviour.
 import type { ChildProcess } from 'node:child_process';
-import { ExitCode } from '../errors';
+import { ExitCode, InterruptedError } from '../errors';
+import { jsonError } from '../report/json-error';
 
 export type Interrupt = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 const SIGNALS: Interrupt[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -79,6 +80,7 @@ function onSignal(sig: Interrupt): void {
   if (children.size === 0 && holds === 0) {
     runCleanups();
     process.stderr.write(`Error: interrupted by ${sig}\n`);
+    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(jsonError(new InterruptedError(`interrupted by ${sig}`)))}\n`);
     process.exit(ExitCode.interrupted);
   }
 }

@@ -30,6 +30,8 @@ export interface RunOptions {
    * with an InterruptedError and nothing is started.
    */
   afterInterrupt?: boolean;
+  /** Sees the output as it arrives (stdout and stderr), e.g. to show an image build's progress. */
+  onOutput?: (chunk: string) => void;
   /** When it fires, the child is sent SIGTERM (as an interrupt would be) and waited for; the result says `stopped`. */
   stop?: AbortSignal;
   /** Called once the child has started. */
@@ -66,8 +68,8 @@ export const processRunner: Runner = {
       else opts.stop?.addEventListener('abort', stop, { once: true });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.stdout.on('data', (b: Buffer) => (out.push(b), opts.onOutput?.(b.toString('utf8'))));
+      child.stderr.on('data', (b: Buffer) => (err.push(b), opts.onOutput?.(b.toString('utf8'))));
       child.on('error', (e: NodeJS.ErrnoException) => {
         untrack();
         reject(

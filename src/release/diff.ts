@@ -10,9 +10,9 @@ import { HelmClient } from '../helm/client';
 import { KubeClient, RawObject } from '../kube/client';
 import { KubeObject, manifestObjects } from '../kube/manifest';
 import { DiffSummary, hpaTargets, ObjectChange, objectChange, summarize } from './object-diff';
-import { upgradeInputs, UpgradeOptions } from './upgrade';
+import { ChartInputs, upgradeInputs } from './upgrade';
 
-export type DiffOptions = Pick<UpgradeOptions, 'release' | 'chart' | 'valuesFiles' | 'set' | 'imageTag' | 'cwd'>;
+export type DiffOptions = ChartInputs;
 
 export interface DiffResult {
   release: string;
@@ -23,7 +23,7 @@ export interface DiffResult {
 }
 
 export async function diff(helm: HelmClient, o: DiffOptions): Promise<DiffResult> {
-  const { release, chart, values } = upgradeInputs(helm, o);
+  const { release, chart, values } = await upgradeInputs(helm, o);
   const namespace = helm.settings.namespace;
   const [rendered, stored] = await Promise.all([
     helm.upgrade({ release, chart, values, timeout: '5m', wait: false, rollbackOnFailure: false, dryRun: true }),

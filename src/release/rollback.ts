@@ -18,6 +18,7 @@ export interface RollbackOptions {
   release: string;
   revision?: number;
   toChartVersion?: string;
+  previousVersion?: boolean; // the newest good revision of another chart version than the live one
   recover?: boolean;
   timeout?: string;
   grace?: string; // --recover: how long a pending revision may still be worked on by a Helm we cannot see (default 5m)
@@ -39,7 +40,7 @@ export interface RollbackResult {
 const recoverHow = (release: string) => `helm goservice rollback ${release} --recover`;
 
 /** Which revision to go back to; pure, so it is tested on its own. */
-export function pickTarget(revs: Revision[], o: Pick<RollbackOptions, 'release' | 'revision' | 'toChartVersion' | 'recover'>): Revision {
+export function pickTarget(revs: Revision[], o: Pick<RollbackOptions, 'release' | 'revision' | 'toChartVersion' | 'recover' | 'previousVersion'>): Revision {
   const current = revs[revs.length - 1];
   if (!current) throw new NotFoundError(`release "${o.release}" has no revisions`);
   const good = goodRevisions(revs).filter((r) => r.revision < current.revision).pop();
@@ -50,6 +51,7 @@ export function pickTarget(revs: Revision[], o: Pick<RollbackOptions, 'release' 
         (good ? ` (goes back to revision ${good.revision}, the last good one; it first checks that nothing is still running on the release)` : ' (the release was never deployed: it uninstalls it)'),
     );
   }
+  if (o.previousVersion && (o.revision !== undefined || o.toChartVersion !== undefined)) throw new UsageError('--previous-version', 'cannot be combined with REVISION or --to-chart-version', 'give one of them');
   if (o.revision !== undefined && o.toChartVersion !== undefined) throw new UsageError('--to-chart-version', 'cannot be combined with REVISION', 'give one of them');
   if (o.revision !== undefined) {
     const r = revs.find((x) => x.revision === o.revision);
@@ -62,6 +64,12 @@ export function pickTarget(revs: Revision[], o: Pick<RollbackOptions, 'release' 
       const versions = [...new Set(revs.filter((x) => wasDeployed(x.status)).map((x) => x.chartVersion))];
       throw new NotFoundError(`release "${o.release}" has no earlier good revision with chart version ${o.toChartVersion}`, `deployed chart versions: ${versions.join(', ') || 'none'}`);
     }
+    return r;
+  }
+  if (o.previousVersion) {
+    const live = goodRevisions(revs).filter((r) => r.status === 'deployed').pop() ?? current;
+    const r = goodRevisions(revs).filter((x) => x.chartVersion !== live.chartVersion && x.revision < current.revision).pop();
+    if (!r) throw new NotFoundError(`release "${o.release}" has no earlier good revision of a chart version other than ${live.chartVersion}`, `see helm goservice history ${o.release}`);
     return r;
   }
   if (!good) {

@@ -11,9 +11,10 @@ import { HelmClient, ReleaseState, Revision } from '../helm/client';
 import { HelmError, HelmInterrupted, HelmStopped, upgradeOutcome, UpgradeOutcome, withWarnings } from '../helm/errors';
 import { checkToken } from '../inputs/grammar';
 import { holdInterrupts, interruption } from '../process/lifecycle';
-import { loadValuesFiles, mergeValues, parseSet, ValuesObject } from '../values/merge';
+import { loadValuesFiles, mergeUserValues, mergeValues, parseSet, ValuesObject } from '../values/merge';
 import { validateValues } from '../values/validate';
-import { findChartDir, readSchema, readYamlMap } from './chart';
+import { readSchema, readYamlMap } from './chart';
+import { ChartSource, resolveChart } from './chart-source';
 import { DiagnosedError, formatDiagnosis } from './diagnose';
 import { OperationGuard, sensitiveStrings } from './guard';
 import { ProgressStream } from './progress';
@@ -24,7 +25,9 @@ import { serverDryRun } from './server-dry-run';
 
 export interface UpgradeOptions {
   release: string;
-  chart?: string; // chart directory; default: the single chart under ./charts
+  chart?: string; // chart directory, .tgz, or oci://HOST/NAMESPACE/charts/NAME; default: the single chart under ./charts
+  version?: string; // the version of an oci:// chart
+  caFile?: string; // a CA to trust for an oci:// chart's registry
   valuesFiles?: string[];
   set?: string[];
   imageTag?: string;
@@ -43,15 +46,21 @@ export interface UpgradeResult extends ReleaseState {
   warnings: string[]; // what Helm printed on stderr, e.g. Pod Security warnings
 }
 
-/** The user's values (what Helm stores for the release), checked against the chart. */
-export function prepareValues(chartDir: string, o: Pick<UpgradeOptions, 'valuesFiles' | 'set' | 'imageTag'>): ValuesObject {
-  const user = mergeValues(
+/**
+ * The user's values (what Helm stores for the release), checked against the
+ * chart's own defaults, schema and rules. --image-tag on a chart that pins an
+ * image digest clears the digest, which would otherwise win over the tag.
+ */
+export function prepareValues(chart: string | ChartSource, o: Pick<UpgradeOptions, 'valuesFiles' | 'set' | 'imageTag'>): ValuesObject {
+  const src = typeof chart === 'string' ? { label: chart, defaults: readYamlMap(join(chart, 'values.yaml')), schema: readSchema(chart) } : chart;
+  const pinned = !!(src.defaults.image as { digest?: unknown } | undefined)?.digest;
+  const user = mergeUserValues(
     ...loadValuesFiles(o.valuesFiles ?? []),
     parseSet(o.set ?? []),
-    o.imageTag ? { image: { tag: o.imageTag } } : {},
+    o.imageTag ? { image: { tag: o.imageTag, ...(pinned ? { digest: '' } : {}) } } : {},
   );
-  const effective = mergeValues(readYamlMap(join(chartDir, 'values.yaml')), user);
-  validateValues(effective, readSchema(chartDir) ?? {}, `values for chart ${chartDir}`);
+  const effective = mergeValues(src.defaults, user);
+  validateValues(effective, src.schema ?? {}, `values for chart ${src.label}`);
   return user;
 }
 
@@ -59,13 +68,16 @@ export function prepareValues(chartDir: string, o: Pick<UpgradeOptions, 'valuesF
  * The release, chart and values an upgrade (or its diff) uses, all checked
  * before Helm touches the cluster: invalid values stop here.
  */
-export function upgradeInputs(helm: HelmClient, o: Pick<UpgradeOptions, 'release' | 'chart' | 'valuesFiles' | 'set' | 'imageTag' | 'cwd'>): { release: string; chart: string; values: ValuesObject } {
+export async function upgradeInputs(helm: HelmClient, o: ChartInputs): Promise<{ release: string; chart: string; values: ValuesObject }> {
   const release = checkRelease(o.release, true);
   if (o.imageTag !== undefined) checkToken('imageTag', '--image-tag', o.imageTag);
-  const chart = findChartDir(o.chart, o.cwd);
-  helm.major().catch(() => {}); // `helm version` (local) runs while the values are checked
-  return { release, chart, values: prepareValues(chart, o) };
+  helm.major().catch(() => {}); // `helm version` (local) runs while the chart is resolved and the values are checked
+  const source = await resolveChart(helm, o.chart, { version: o.version, caFile: o.caFile, cwd: o.cwd });
+  return { release, chart: source.chart, values: prepareValues(source, o) };
 }
+
+/** What names the chart and the values of an upgrade or a diff. */
+export type ChartInputs = Pick<UpgradeOptions, 'release' | 'chart' | 'version' | 'caFile' | 'valuesFiles' | 'set' | 'imageTag' | 'cwd'>;
 
 /** Signals are held for the whole command: one arriving before Helm starts stops it there, with nothing changed. */
 export function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeResult> {
@@ -74,7 +86,7 @@ export function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeRes
 
 async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeResult> {
   const timeout = checkTimeout(o.timeout ?? '5m');
-  const { release, chart, values } = upgradeInputs(helm, o);
+  const { release, chart, values } = await upgradeInputs(helm, o);
   const rollback = o.rollback ?? true;
   const args = { release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun };
   if (o.dryRun) {

@@ -18,13 +18,26 @@ export function mergeValues(...layers: ValuesObject[]): ValuesObject {
   return out;
 }
 
-function mergeInto(target: ValuesObject, layer: ValuesObject): void {
+/**
+ * Helm's merge of a user's own layers (-f files, then --set, as `helm upgrade`
+ * combines them): like mergeValues, except that a `null` is kept, so that it still
+ * deletes the chart's default when the result is merged over the chart's values.
+ */
+export function mergeUserValues(...layers: ValuesObject[]): ValuesObject {
+  const out: ValuesObject = {};
+  for (const layer of layers) mergeInto(out, layer, true);
+  return out;
+}
+
+function mergeInto(target: ValuesObject, layer: ValuesObject, keepNull = false): void {
   for (const key of Object.keys(layer)) {
     const value = layer[key];
     const current = getOwn(target, key);
-    if (value === null) delete target[key];
-    else if (isMap(value) && isMap(current)) mergeInto(current, value);
-    else if (isMap(value)) setOwn(target, key, mergeValues(value));
+    if (value === null) {
+      if (keepNull) setOwn(target, key, null);
+      else delete target[key];
+    } else if (isMap(value) && isMap(current)) mergeInto(current, value, keepNull);
+    else if (isMap(value)) setOwn(target, key, keepNull ? mergeUserValues(value) : mergeValues(value));
     else setOwn(target, key, Array.isArray(value) ? copyList(value) : value);
   }
 }

@@ -285,7 +285,6 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s under hostile conditio
       c.gs(['upgrade', 'hello', '-f', secretFile, '--set', `podAnnotations.password=${SECRET}`, '-n', `${c.ns}-missing`]),
     ];
     for (const f of failures) {
-      expect(f.code).not.toBe(0);
       expect(`${f.stdout}\n${f.stderr}`).not.toContain(SECRET);
     }
     expect(failures.map((f) => f.code)).toEqual([6, 6, 6, 5]);

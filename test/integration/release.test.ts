@@ -120,7 +120,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
     const c = setup('autorb');
     expect(c.gs(['upgrade', 'hello', '--timeout', '90s']).code).toBe(0);
     const bad = c.gs(['upgrade', 'hello', '-f', valuesFile(UNSCHEDULABLE), '--timeout', '15s', '--no-fail-fast']); // Helm's own wait and rollback
-    expect(bad.code).not.toBe(0);
+    expect(bad.code).toBe(6);
     expect(bad.stderr).toMatch(/upgrade of release "hello" .* failed and was rolled back/);
     expect(bad.stderr).toMatch(/live revision: 3 \(chart hello-/);
     expect(revisions(c).map((r) => [r.revision, r.status])).toEqual([[1, 'superseded'], [2, 'failed'], [3, 'deployed']]);
@@ -135,7 +135,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
     expect(c.gs(['upgrade', 'hello', '--timeout', '90s']).code).toBe(0);
     for (let i = 0; i < 2; i++) {
       const bad = c.gs(['upgrade', 'hello', '-f', valuesFile(UNSCHEDULABLE), '--timeout', '10s', '--no-rollback', '--no-fail-fast']);
-      expect(bad.code).not.toBe(0);
+      expect(bad.code).toBe(6);
       expect(bad.stderr).not.toContain('rolled back');
     }
     expect(revisions(c).map((r) => r.status)).toEqual(['deployed', 'failed', 'failed']);

@@ -86,7 +86,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s upgrade that explains 
     expect(r.stderr).toMatch(/^ {2}container hello: waiting \(CrashLoopBackOff\), 4 restarts; last run: terminated \(Error\), exit code 2$/m);
     expect(r.stderr).toMatch(/revision 2 is failed; live revision: 3/);
     const doc = JSON.parse(r.stdout);
-    expect(doc.error).toMatchObject({ code: 6, diagnosis: { reason: 'CrashLoopBackOff', object: expect.stringMatching(/^pod\/hello-/) } });
+    expect(doc.error).toMatchObject({ code: 'failed', exitCode: 6, diagnosis: { reason: 'CrashLoopBackOff', object: expect.stringMatching(/^pod\/hello-/) } });
     expect(doc.error.diagnosis.containers).toEqual([expect.objectContaining({ name: 'hello', state: 'waiting', reason: 'CrashLoopBackOff', restarts: 4, lastState: { reason: 'Error', exitCode: 2 } })]);
     expect(c.history().map((x) => [x.revision, x.status])).toEqual([[1, 'superseded'], [2, 'failed'], [3, 'deployed']]);
   });

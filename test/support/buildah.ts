@@ -2,6 +2,7 @@
 // store (scripts/buildah-local.sh), run through argument arrays, never a shell string.
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -124,4 +125,31 @@ export function findDescendant(pid: number, comm: string): number | undefined {
 export function processUids(pid: number): number[] {
   const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^Uid:\s+(.*)$/m);
   return line ? line[1].trim().split(/\s+/).map(Number) : [];
+}
+
+/**
+ * Whether this buildah sets BUILDPLATFORM for `FROM --platform=$BUILDPLATFORM` by
+ * itself when building for another platform (newer ones do; 1.28 sets it for RUN
+ * only). Probed with a one-line Dockerfile on a local image of the host's platform.
+ */
+export function buildahSetsBuildPlatform(localImage: string, foreignPlatform: string): boolean {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goservice-buildplatform-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM --platform=$BUILDPLATFORM ${localImage}\n`);
+    const r = spawnSync('bash', [LOCAL, 'build', '--pull=never', '--platform', foreignPlatform, '-t', 'localhost/goservice-test/buildplatform-probe', dir], { encoding: 'utf8' });
+    return r.status === 0;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The environment under which a program that runs buildah itself (helm
+ * goservice publish) uses the project's local store, isolation and cache
+ * directory (scripts/buildah-local.sh), plus this machine's Go module settings.
+ */
+export function builderEnv(): NodeJS.ProcessEnv {
+  const [storage, isolation, tmp] = run('bash', ['-c', `. ${JSON.stringify(LOCAL)} && printf '%s\\n' "$CONTAINERS_STORAGE_CONF" "$BUILDAH_ISOLATION" "$TMPDIR"`]).split('\n');
+  const goEnv = JSON.parse(run('go', ['env', '-json', 'GOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GOFLAGS'])) as Record<string, string>;
+  return { ...goEnv, CONTAINERS_STORAGE_CONF: storage, BUILDAH_ISOLATION: isolation, TMPDIR: tmp };
 }

@@ -25,3 +25,15 @@ export function readElf(file: string): ElfFacts {
     symtab: sections.includes(2), // SHT_SYMTAB
   };
 }
+
+/** The names of an ELF file's sections (from its section-name string table). */
+export function elfSectionNames(file: string): string[] {
+  const b = fs.readFileSync(file);
+  const shoff = Number(b.readBigUInt64LE(0x28));
+  const [shentsize, shnum, shstrndx] = [0x3a, 0x3c, 0x3e].map((o) => b.readUInt16LE(o));
+  const strtab = Number(b.readBigUInt64LE(shoff + shstrndx * shentsize + 0x18));
+  return Array.from({ length: shnum }, (_, i) => {
+    const start = strtab + b.readUInt32LE(shoff + i * shentsize);
+    return b.toString('latin1', start, b.indexOf(0, start));
+  });
+}

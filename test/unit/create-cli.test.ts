@@ -4,9 +4,12 @@ import { parse } from 'yaml';
 import { fixtureCopy, runCli, snapshot } from '../support/cli';
 
 // Bad input through the real CLI: a message naming the field, the value and the
-// fix; a non-zero exit; and the module directory exactly as it was.
+// fix; the documented exit code (2 a bad flag, argument or file, 3 values that fail
+// the schema or a rule, 5 a file that does not exist); and the module directory
+// exactly as it was.
 interface BadCase {
   name: string;
+  code: 2 | 3 | 5;
   args: string[];
   file?: string; // contents of values.yaml passed with -f
   expect: (string | RegExp)[];
@@ -14,40 +17,40 @@ interface BadCase {
 }
 
 const BAD: BadCase[] = [
-  { name: 'port 0', args: ['--port', '0'], expect: ['containerPort (--port)', 'must be >= 1', 'got 0'] },
-  { name: 'port too large', args: ['--port', '70000'], expect: ['containerPort (--port)', 'must be <= 65535', 'got 70000'] },
-  { name: 'port not a number', args: ['--port', 'abc'], expect: ['--port', 'abc'] },
-  { name: 'unknown runtime', args: ['--runtime', 'busybox'], expect: ['--runtime', 'busybox', 'distroless'] },
-  { name: 'cpu request in MB', args: ['--cpu-request', '100MB'], expect: ['resources.requests.cpu (--cpu-request)', 'Kubernetes quantity', '"100MB"'] },
-  { name: 'memory limit not a quantity', args: ['--memory-limit', 'abc'], expect: ['resources.limits.memory (--memory-limit)', 'Kubernetes quantity', '"abc"'] },
-  { name: 'negative memory limit', args: ['--memory-limit', '-1Gi'], expect: ['resources.limits.memory (--memory-limit)', '"-1Gi"'] },
-  { name: 'cpu limit below request', args: ['--cpu-limit', '50m'], expect: ['resources.limits.cpu (--cpu-limit)', 'resources.requests.cpu', '"50m"'] },
-  { name: 'memory limit below request', args: ['--memory-limit', '32Mi'], expect: ['resources.limits.memory (--memory-limit)', '"32Mi"'] },
-  { name: 'min above max replicas', args: ['--min-replicas', '5', '--max-replicas', '3'], expect: ['autoscaling.minReplicas (--min-replicas)', 'autoscaling.maxReplicas', '5'] },
-  { name: 'min replicas 0', args: ['--min-replicas', '0'], expect: ['autoscaling.minReplicas (--min-replicas)', 'got 0'] },
-  { name: 'negative replicas', args: ['--replicas', '-1'], expect: ['replicaCount (--replicas)', 'got -1'] },
-  { name: 'cpu target 0', args: ['--cpu-target', '0'], expect: ['autoscaling.targetCPUUtilizationPercentage (--cpu-target)', 'got 0'] },
-  { name: 'empty affinity value', args: ['--node-required', 'disktype='], expect: ['--node-required', '"disktype="', 'key=v1,v2'] },
-  { name: 'preferred without weight', args: ['--node-preferred', 'disktype=ssd'], expect: ['--node-preferred', 'WEIGHT:TERM'] },
-  { name: 'preferred weight 0', args: ['--node-preferred', '0:disktype=ssd'], expect: ['nodeAffinity.preferred[0].weight', 'got 0'] },
-  { name: 'preferred weight 101', args: ['--node-preferred', '101:disktype=ssd'], expect: ['nodeAffinity.preferred[0].weight', 'got 101'] },
-  { name: 'Gt with a word', args: ['--node-required', 'cores>four'], expect: ['nodeAffinity.required[0]', 'four'] },
-  { name: 'bad chart name', chartName: 'Orders_API', args: [], expect: ['NAME', '"Orders_API"', 'lowercase'] },
-  { name: 'empty image', args: ['--image', ''], expect: ['--image', '""', 'image repository'] },
-  { name: 'chart-only with dockerfile-only', args: ['--chart-only', '--dockerfile-only'], expect: ['--dockerfile-only', '--chart-only'] },
-  { name: 'no go.mod', args: ['--dir', '/nonexistent-module'], expect: ['no go.mod', 'go mod init'] },
-  { name: 'main package missing', args: ['--main', './cmd/nope'], expect: ['--main', 'cmd/nope'] },
-  { name: 'values file missing', args: ['-f', 'missing.yaml'], expect: ['--values', 'missing.yaml'] },
-  { name: 'typo at the top level', args: [], file: 'replicacount: 2\n', expect: ['replicacount', 'unknown key', 'replicaCount'] },
-  { name: 'typo inside image', args: [], file: 'image:\n  tagg: v1\n', expect: ['image.tagg', 'unknown key'] },
-  { name: 'CPU target without CPU request', args: [], file: 'resources:\n  requests:\n    cpu: null\n', expect: ['autoscaling.targetCPUUtilizationPercentage', 'resources.requests.cpu'] },
-  { name: 'PDB with both settings', args: [], file: 'podDisruptionBudget:\n  minAvailable: 1\n  maxUnavailable: 1\n', expect: ['podDisruptionBudget'] },
-  { name: 'unknown service type', args: [], file: 'service:\n  type: Foo\n', expect: ['service.type', 'ClusterIP', '"Foo"'] },
-  { name: 'not YAML', args: [], file: 'a: [1, 2\n', expect: ['--values', 'not valid YAML'] },
-  { name: 'YAML list, not a mapping', args: [], file: '- a\n', expect: ['--values', 'mapping'] },
-  { name: '--set with a wrong type', args: ['--set', 'service.port=abc'], expect: ['service.port', 'must be integer', '"abc"'] },
-  { name: '--set with a typo', args: ['--set', 'autoscaling.minReplica=2'], expect: ['autoscaling.minReplica', 'unknown key'] },
-  { name: '--set without =', args: ['--set', 'noequals'], expect: ['--set', '"noequals"', 'key=value'] },
+  { name: 'port 0', code: 3, args: ['--port', '0'], expect: ['containerPort (--port)', 'must be >= 1', 'got 0'] },
+  { name: 'port too large', code: 3, args: ['--port', '70000'], expect: ['containerPort (--port)', 'must be <= 65535', 'got 70000'] },
+  { name: 'port not a number', code: 2, args: ['--port', 'abc'], expect: ['--port', 'abc'] },
+  { name: 'unknown runtime', code: 2, args: ['--runtime', 'busybox'], expect: ['--runtime', 'busybox', 'distroless'] },
+  { name: 'cpu request in MB', code: 3, args: ['--cpu-request', '100MB'], expect: ['resources.requests.cpu (--cpu-request)', 'Kubernetes quantity', '"100MB"'] },
+  { name: 'memory limit not a quantity', code: 3, args: ['--memory-limit', 'abc'], expect: ['resources.limits.memory (--memory-limit)', 'Kubernetes quantity', '"abc"'] },
+  { name: 'negative memory limit', code: 3, args: ['--memory-limit', '-1Gi'], expect: ['resources.limits.memory (--memory-limit)', '"-1Gi"'] },
+  { name: 'cpu limit below request', code: 3, args: ['--cpu-limit', '50m'], expect: ['resources.limits.cpu (--cpu-limit)', 'resources.requests.cpu', '"50m"'] },
+  { name: 'memory limit below request', code: 3, args: ['--memory-limit', '32Mi'], expect: ['resources.limits.memory (--memory-limit)', '"32Mi"'] },
+  { name: 'min above max replicas', code: 3, args: ['--min-replicas', '5', '--max-replicas', '3'], expect: ['autoscaling.minReplicas (--min-replicas)', 'autoscaling.maxReplicas', '5'] },
+  { name: 'min replicas 0', code: 3, args: ['--min-replicas', '0'], expect: ['autoscaling.minReplicas (--min-replicas)', 'got 0'] },
+  { name: 'negative replicas', code: 3, args: ['--replicas', '-1'], expect: ['replicaCount (--replicas)', 'got -1'] },
+  { name: 'cpu target 0', code: 3, args: ['--cpu-target', '0'], expect: ['autoscaling.targetCPUUtilizationPercentage (--cpu-target)', 'got 0'] },
+  { name: 'empty affinity value', code: 2, args: ['--node-required', 'disktype='], expect: ['--node-required', '"disktype="', 'key=v1,v2'] },
+  { name: 'preferred without weight', code: 2, args: ['--node-preferred', 'disktype=ssd'], expect: ['--node-preferred', 'WEIGHT:TERM'] },
+  { name: 'preferred weight 0', code: 3, args: ['--node-preferred', '0:disktype=ssd'], expect: ['nodeAffinity.preferred[0].weight', 'got 0'] },
+  { name: 'preferred weight 101', code: 3, args: ['--node-preferred', '101:disktype=ssd'], expect: ['nodeAffinity.preferred[0].weight', 'got 101'] },
+  { name: 'Gt with a word', code: 3, args: ['--node-required', 'cores>four'], expect: ['nodeAffinity.required[0]', 'four'] },
+  { name: 'bad chart name', code: 2, chartName: 'Orders_API', args: [], expect: ['NAME', '"Orders_API"', 'lowercase'] },
+  { name: 'empty image', code: 2, args: ['--image', ''], expect: ['--image', '""', 'image repository'] },
+  { name: 'chart-only with dockerfile-only', code: 2, args: ['--chart-only', '--dockerfile-only'], expect: ['--dockerfile-only', '--chart-only'] },
+  { name: 'no go.mod', code: 5, args: ['--dir', '/nonexistent-module'], expect: ['no go.mod', 'go mod init'] },
+  { name: 'main package missing', code: 2, args: ['--main', './cmd/nope'], expect: ['--main', 'cmd/nope'] },
+  { name: 'values file missing', code: 5, args: ['-f', 'missing.yaml'], expect: ['--values', 'missing.yaml'] },
+  { name: 'typo at the top level', code: 3, args: [], file: 'replicacount: 2\n', expect: ['replicacount', 'unknown key', 'replicaCount'] },
+  { name: 'typo inside image', code: 3, args: [], file: 'image:\n  tagg: v1\n', expect: ['image.tagg', 'unknown key'] },
+  { name: 'CPU target without CPU request', code: 3, args: [], file: 'resources:\n  requests:\n    cpu: null\n', expect: ['autoscaling.targetCPUUtilizationPercentage', 'resources.requests.cpu'] },
+  { name: 'PDB with both settings', code: 3, args: [], file: 'podDisruptionBudget:\n  minAvailable: 1\n  maxUnavailable: 1\n', expect: ['podDisruptionBudget'] },
+  { name: 'unknown service type', code: 3, args: [], file: 'service:\n  type: Foo\n', expect: ['service.type', 'ClusterIP', '"Foo"'] },
+  { name: 'not YAML', code: 2, args: [], file: 'a: [1, 2\n', expect: ['--values', 'not valid YAML'] },
+  { name: 'YAML list, not a mapping', code: 2, args: [], file: '- a\n', expect: ['--values', 'mapping'] },
+  { name: '--set with a wrong type', code: 3, args: ['--set', 'service.port=abc'], expect: ['service.port', 'must be integer', '"abc"'] },
+  { name: '--set with a typo', code: 3, args: ['--set', 'autoscaling.minReplica=2'], expect: ['autoscaling.minReplica', 'unknown key'] },
+  { name: '--set without =', code: 2, args: ['--set', 'noequals'], expect: ['--set', '"noequals"', 'key=value'] },
 ];
 
 describe('create: bad input changes nothing', () => {
@@ -65,7 +68,7 @@ describe('create: bad input changes nothing', () => {
     }
     const before = snapshot(dir);
     const r = runCli(['create', c.chartName ?? 'hello', ...args], { cwd: dir });
-    expect(r.code).not.toBe(0);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: c.code, stdout: '' });
     for (const e of c.expect) expect(r.stderr).toEqual(expect.stringContaining(e as string));
     expect(snapshot(dir)).toEqual(before);
   });
@@ -87,7 +90,7 @@ describe('create: good input', () => {
     ['defaults', [], (v: any) => expect(v.autoscaling.enabled).toBe(true)],
     ['flags reach values', ['--port', '9090', '--cpu-request', '250m', '--memory-limit', '256Mi', '--image', 'reg.example.com/hello'], (v: any) => {
       expect(v.containerPort).toBe(9090);
-      expect(v.resources).toEqual({ requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+      expect(v.resources).toEqual({ requests: { cpu: '250m', memory: '64Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '256Mi' } });
       expect(v.image.repository).toBe('reg.example.com/hello');
     }],
     ['HPA off with replicas', ['--no-hpa', '--replicas', '3'], (v: any) => {
@@ -104,7 +107,7 @@ describe('create: good input', () => {
       })],
     ['--set after flags; null deletes a default', ['--max-replicas', '4', '--set', 'autoscaling.maxReplicas=6,resources.limits.cpu=null'], (v: any) => {
       expect(v.autoscaling.maxReplicas).toBe(6);
-      expect(v.resources.limits).toEqual({ memory: '128Mi' });
+      expect(v.resources.limits).toEqual({ memory: '128Mi', 'ephemeral-storage': '256Mi' });
     }],
   ] as const)('%s', (_, args, check) => {
     const dir = fixtureCopy('hello');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, GoserviceError, NotFoundError } from '../../src/errors';
 import { LIMITS } from '../../src/values/limits';
-import { loadValuesFiles, mergeValues, parseSet } from '../../src/values/merge';
+import { loadValuesFiles, mergeUserValues, mergeValues, parseSet } from '../../src/values/merge';
 import { parseValuesYaml } from '../../src/values/read-yaml';
 import { shapeProblem } from '../../src/values/tree';
 
@@ -46,6 +46,15 @@ describe('mergeValues (Helm semantics)', () => {
     expect(Object.keys(merged)).toEqual(['a', '__proto__', 'constructor', 'list']);
     expect(Object.getOwnPropertyDescriptor(merged, '__proto__')?.value).toEqual({ polluted: true });
     expect((merged.list as object[])[0]).toHaveProperty(['__proto__', 'polluted'], 2);
+  });
+});
+
+describe('mergeUserValues (how Helm combines -f files and --set before the chart)', () => {
+  it('keeps a null, so it still deletes the chart default; a later layer can set it again', () => {
+    const user = mergeUserValues({ resources: { requests: { cpu: '1' } } }, { resources: { requests: { cpu: null } } }, parseSet(['a.b=null']));
+    expect(user).toEqual({ resources: { requests: { cpu: null } }, a: { b: null } });
+    expect(mergeValues({ resources: { requests: { cpu: '100m', memory: '64Mi' } }, a: { b: 1, c: 2 } }, user)).toEqual({ resources: { requests: { memory: '64Mi' } }, a: { c: 2 } });
+    expect(mergeUserValues(user, { resources: { requests: { cpu: '2' } } }).resources).toEqual({ requests: { cpu: '2' } });
   });
 });
 
