@@ -83,7 +83,9 @@ export function progressLine(w: Workload): string {
   const parts: string[] = [];
   for (const d of [...w.deployments].sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)))) {
     const want = d.spec?.replicas ?? 1;
-    parts.push(`deployment/${d.metadata.name} ${d.status?.updatedReplicas ?? 0}/${want} updated · ${d.status?.readyReplicas ?? 0}/${want} ready`);
+    // Until the controller has seen the new spec, its status counts the previous rollout.
+    const updated = (d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) ? 0 : (d.status?.updatedReplicas ?? 0);
+    parts.push(`deployment/${d.metadata.name} ${updated}/${want} updated · ${d.status?.readyReplicas ?? 0}/${want} ready`);
   }
   const waiting = newPods(w).find((p) => !isReady(p));
   if (waiting) {

@@ -56,6 +56,8 @@ describe('progressLine', () => {
     expect(progressLine(workload([pod('orders-7c9', unschedulable)], [dep]))).toBe('deployment/orders 2/3 updated · 1/3 ready · pod orders-7c9 Pending: 0/3 nodes are available');
     expect(progressLine(workload([pod('orders-7c9', waiting('CrashLoopBackOff', 'back-off'))], [dep]))).toBe('deployment/orders 2/3 updated · 1/3 ready · pod orders-7c9 Pending: CrashLoopBackOff back-off');
     expect(progressLine(workload([], []))).toBe("waiting for the release's workload");
+    const unseen = { metadata: { name: 'orders', uid: 'd', generation: 5 }, spec: { replicas: 3 }, status: { observedGeneration: 4, updatedReplicas: 3, readyReplicas: 3 } };
+    expect(progressLine(workload([], [unseen]))).toBe('deployment/orders 0/3 updated · 3/3 ready'); // the previous rollout's count is not shown as this one's
   });
 });
 
