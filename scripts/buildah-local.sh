@@ -30,6 +30,17 @@ BUILDAH_STORE=(--storage-driver "$GOSERVICE_STORAGE_DRIVER"
   --root "$GOSERVICE_CACHE/containers/$GOSERVICE_STORAGE_DRIVER/storage"
   --runroot "$GOSERVICE_CACHE/containers/$GOSERVICE_STORAGE_DRIVER/run")
 
+# Programs that run buildah themselves (helm goservice publish) find the same
+# store through a containers-storage.conf naming it.
+CONTAINERS_STORAGE_CONF="$GOSERVICE_CACHE/containers/$GOSERVICE_STORAGE_DRIVER/storage.conf"
+if [ ! -s "$CONTAINERS_STORAGE_CONF" ]; then
+  mkdir -p "$(dirname "$CONTAINERS_STORAGE_CONF")"
+  printf '[storage]\ndriver = "%s"\ngraphroot = "%s"\nrunroot = "%s"\n' "$GOSERVICE_STORAGE_DRIVER" \
+    "$GOSERVICE_CACHE/containers/$GOSERVICE_STORAGE_DRIVER/storage" "$GOSERVICE_CACHE/containers/$GOSERVICE_STORAGE_DRIVER/run" \
+    >"$CONTAINERS_STORAGE_CONF.$$" && mv "$CONTAINERS_STORAGE_CONF.$$" "$CONTAINERS_STORAGE_CONF"
+fi
+export CONTAINERS_STORAGE_CONF
+
 bah() { buildah "${BUILDAH_STORE[@]}" "$@"; }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then exec buildah "${BUILDAH_STORE[@]}" "$@"; fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install buildah (and what the image build tests use, and shellcheck for the
-# scripts) from Debian's packages when missing, then print its version.
+# Install buildah (and what the image build tests use, shellcheck for the
+# scripts, rsync for gitlab-ci-local, htpasswd for the local registry) from
+# Debian's packages when missing, then print its version.
 set -euo pipefail
 
 need=()
@@ -9,6 +10,8 @@ command -v busybox >/dev/null || need+=(busybox-static)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 [ -d /usr/share/zoneinfo ] || need+=(tzdata)
 command -v shellcheck >/dev/null || need+=(shellcheck)
+command -v rsync >/dev/null || need+=(rsync)
+command -v htpasswd >/dev/null || need+=(apache2-utils)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -2,13 +2,16 @@
 # A local Kubernetes control plane for the integration tests and the demo:
 # etcd, kube-apiserver, kube-controller-manager and kube-scheduler on
 # 127.0.0.1, plus kwok simulating three nodes (pods really get scheduled and
-# become Ready, nothing runs).
+# become Ready, nothing runs), the CRDs a generated chart can use, and an OCI
+# registry (CNCF Distribution) with TLS from the local CA and htpasswd auth.
 #
 #   scripts/cluster.sh up       start (no-op when already up), wait until ready
 #   scripts/cluster.sh down     stop the processes and remove their data
 #   scripts/cluster.sh status   exit 0 when up, 1 when not
 #
-# State lives in the git-ignored .tools/cluster/: kubeconfig, pids, logs/.
+# State lives in the git-ignored .tools/cluster/: kubeconfig, registry.env
+# (REGISTRY, REGISTRY_USER, REGISTRY_PASSWORD, REGISTRY_CA, shell syntax), pids,
+# logs/. kwok loads its default stages plus scripts/kwok-stages/*.yaml.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +23,9 @@ LOGS="$STATE/logs"
 PIDS="$STATE/pids"
 KUBECONFIG_OUT="$STATE/kubeconfig"
 STAGES="$ROOT/.tools/share/kwok-stages.yaml"
+EXTRA_STAGES="$ROOT/scripts/kwok-stages"
+CRDS="$ROOT/.tools/share/crds"
+REGISTRY_ENV="$STATE/registry.env"
 SERVICE_CIDR=10.96.0.0/16
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
@@ -120,10 +126,12 @@ free_ports() {
     }' "$1"
 }
 
-ensure_openssl() {
-  command -v openssl >/dev/null && return
-  log "installing openssl ..."
-  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+# ensure_cmd COMMAND DEBIAN_PACKAGE: install the package when the command is missing.
+ensure_cmd() {
+  command -v "$1" >/dev/null && return
+  log "installing $2 ..."
+  local sudo=""; [[ "$(id -u)" -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2" >/dev/null
 }
 
 # cert NAME SUBJECT [SAN]: EC key + certificate signed by the local CA.
@@ -156,6 +164,7 @@ gen_pki() {
   cert admin "/O=system:masters/CN=goservice-admin"
   cert controller-manager "/CN=system:kube-controller-manager"
   cert scheduler "/CN=system:kube-scheduler"
+  cert registry "/CN=goservice-registry" "IP:127.0.0.1,DNS:localhost"
   # Service-account token signing key.
   openssl ecparam -name prime256v1 -genkey -noout -out "$PKI/sa.key" 2>/dev/null
   openssl ec -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
@@ -214,10 +223,63 @@ status:
 EOF
 }
 
+# kwok_config FILE: kwok's default stages plus the project's own.
+kwok_config() {
+  local f
+  cat "$STAGES" >"$1"
+  for f in "$EXTRA_STAGES"/*.yaml; do
+    [[ -e "$f" ]] || continue
+    printf '\n---\n' >>"$1"
+    cat "$f" >>"$1"
+  done
+}
+
+# start_registry PORT: the OCI registry on 127.0.0.1:PORT, TLS and basic auth,
+# data under $DATA/registry; writes $REGISTRY_ENV.
+start_registry() {
+  local port=$1 user=goservice password
+  password="$(openssl rand -hex 16)"
+  mkdir -p "$DATA/registry"
+  htpasswd -Bbn "$user" "$password" >"$DATA/registry.htpasswd" 2>/dev/null
+  cat >"$DATA/registry.yml" <<EOF
+version: 0.1
+log:
+  level: info
+  formatter: text
+storage:
+  filesystem:
+    rootdirectory: $DATA/registry
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+  secret: $(openssl rand -hex 16)
+  tls:
+    certificate: $PKI/registry.crt
+    key: $PKI/registry.key
+auth:
+  htpasswd:
+    realm: goservice-local
+    path: $DATA/registry.htpasswd
+EOF
+  OTEL_TRACES_EXPORTER=none start registry serve "$DATA/registry.yml"
+  (
+    umask 077
+    printf 'REGISTRY=%q\nREGISTRY_USER=%q\nREGISTRY_PASSWORD=%q\nREGISTRY_CA=%q\n' \
+      "127.0.0.1:$port" "$user" "$password" "$PKI/ca.crt" >"$REGISTRY_ENV"
+  )
+}
+
+# registry_up PORT: the registry answers /v2/ with 401 (it wants credentials).
+registry_up() {
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 --cacert "$PKI/ca.crt" \
+    "https://127.0.0.1:$1/v2/")" == 401 ]]
+}
+
 # ------------------------------------------------------------- commands
 
 up() {
-  if all_alive && [[ -s "$KUBECONFIG_OUT" ]] && wait_ready 30; then
+  if all_alive && [[ -s "$KUBECONFIG_OUT" && -s "$REGISTRY_ENV" ]] && wait_ready 30; then
     log "already up"
     usage_hint
     return
@@ -234,17 +296,21 @@ up() {
     fi
   done
   [[ -s "$STAGES" ]] || bash "$ROOT/scripts/tools.sh" cluster
-  ensure_openssl
+  [[ -x "$BIN/registry" && -d "$CRDS" ]] || bash "$ROOT/scripts/tools.sh" extra
+  ensure_cmd openssl openssl
+  ensure_cmd htpasswd apache2-utils
+  ensure_cmd curl curl
   command -v node >/dev/null || die "node is required"
 
   local t0; t0=$(date +%s)
-  rm -rf "$DATA" "$LOGS" "$KUBECONFIG_OUT"
+  rm -rf "$DATA" "$LOGS" "$KUBECONFIG_OUT" "$REGISTRY_ENV"
   mkdir -p "$DATA/etcd" "$LOGS"
   : >"$PIDS"
   gen_pki
+  kwok_config "$DATA/kwok.yaml"
 
-  local etcd_port etcd_peer_port api_port
-  read -r etcd_port etcd_peer_port api_port < <(free_ports 3)
+  local etcd_port etcd_peer_port api_port registry_port
+  read -r etcd_port etcd_peer_port api_port registry_port < <(free_ports 4)
   local server="https://127.0.0.1:$api_port"
   kubeconfig "$DATA/controller-manager.kubeconfig" controller-manager "$server"
   kubeconfig "$DATA/scheduler.kubeconfig" scheduler "$server"
@@ -277,7 +343,7 @@ up() {
     --service-cluster-ip-range="$SERVICE_CIDR" --cluster-name=goservice-local
   start kube-scheduler --kubeconfig="$DATA/scheduler.kubeconfig" \
     --secure-port=0 --leader-elect=false
-  start kwok --kubeconfig="$KUBECONFIG_OUT" --config="$STAGES" \
+  start kwok --kubeconfig="$KUBECONFIG_OUT" --config="$DATA/kwok.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --node-lease-duration-seconds=40 --cidr=10.244.0.0/16 --node-ip=127.0.0.1
 
@@ -287,14 +353,22 @@ up() {
     node_manifest node-c ssd zone-b
   } | k apply -f - >/dev/null
 
+  log "starting the registry on 127.0.0.1:$registry_port"
+  start_registry "$registry_port"
+
+  # Server-side apply: the CRDs are too large for the last-applied annotation.
+  k apply --server-side -f "$CRDS" >/dev/null
+  wait_for 60 "the CRDs to be established" k wait --for=condition=Established crd --all --timeout=5s
   wait_for 90 "the nodes to become Ready" k wait --for=condition=Ready node --all --timeout=5s
   wait_for 60 "the default service account" k -n default get serviceaccount default
+  wait_for 30 "the registry" registry_up "$registry_port"
   log "up in $(( $(date +%s) - t0 ))s"
   usage_hint
 }
 
 usage_hint() {
   log "kubeconfig: $KUBECONFIG_OUT"
+  [[ -s "$REGISTRY_ENV" ]] && log "registry: $REGISTRY_ENV"
   echo "export KUBECONFIG=$KUBECONFIG_OUT"
 }
 
@@ -305,7 +379,7 @@ down() {
     log "not running"
   fi
   stop_all
-  rm -rf "$DATA" "$KUBECONFIG_OUT"
+  rm -rf "$DATA" "$KUBECONFIG_OUT" "$REGISTRY_ENV"
 }
 
 status() {

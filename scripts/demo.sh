@@ -2,10 +2,12 @@
 # The whole product in one run (npm run demo): build the plugin, install the
 # pinned Helm 3 and Helm 4, install the plugin into an isolated HELM_PLUGINS,
 # generate the chart for the bundled sample service, lint it with both Helms,
-# start the local control plane and walk the release flow: install, bump,
-# upgrade, history, rollback, history. Nothing outside a temp dir and the
-# git-ignored .tools/ is touched; the control plane is stopped at the end if
-# this script started it.
+# start the local control plane and registry and walk the release flow: install,
+# bump, upgrade, history, rollback; then publish the image and chart to the
+# registry, list the versions, diff, upgrade by reference, watch a failing
+# upgrade be stopped, explained and rolled back, and roll back by chart version.
+# Nothing outside a temp dir, the tool cache and the git-ignored .tools/ is
+# touched; the control plane is stopped at the end if this script started it.
 #
 #   scripts/demo.sh            the flow runs through Helm 4
 #   DEMO_HELM=helm3 scripts/demo.sh
@@ -86,5 +88,40 @@ show "$HELM" goservice rollback hello -n "$NS" --timeout 2m
 step "History again, read through the other Helm major: same release, same shape"
 OTHER=helm3; [ "$HELM_NAME" = helm3 ] && OTHER=helm4
 show "$BIN/$OTHER" goservice history hello -n "$NS"
+
+step "Publishing: log in to the local registry (TLS from the local CA, basic auth) with Helm's own login"
+# shellcheck source=/dev/null
+. "$ROOT/.tools/cluster/registry.env"
+printf '%s\n' "$REGISTRY_PASSWORD" | "$HELM" registry login "$REGISTRY" -u "$REGISTRY_USER" --password-stdin --ca-file "$REGISTRY_CA"
+OCI="oci://$REGISTRY/demo"
+
+step "Image builds use buildah with local stand-ins for the base images (no outside registry is reachable here)"
+bash "$ROOT/scripts/buildah.sh" >/dev/null
+bash "$ROOT/scripts/base-images.sh" "$(sed -n 's/^ARG GO_VERSION=//p' Dockerfile)"
+# shellcheck source=/dev/null
+. "$ROOT/scripts/buildah-local.sh"  # the store, isolation and cache directory buildah uses here
+
+step "publish: build and push the image, then package and push a chart version that pins its digest"
+show "$HELM" goservice publish --registry "$OCI" --ca-file "$REGISTRY_CA" --bump patch
+VERSION="$(sed -n 's/^version: *//p' charts/hello/Chart.yaml | tr -d "\"'")"
+
+step "Published chart versions, newest first"
+show "$HELM" goservice versions "$OCI/charts/hello" --ca-file "$REGISTRY_CA"
+
+step "diff: what upgrading to the published version would change, against the live objects"
+show "$HELM" goservice diff hello "$OCI/charts/hello" --version "$VERSION" --ca-file "$REGISTRY_CA" -n "$NS" || true
+
+step "Upgrading by reference: the pods run the image by digest"
+show "$HELM" goservice upgrade hello "$OCI/charts/hello" --version "$VERSION" --ca-file "$REGISTRY_CA" -n "$NS" --timeout 2m
+"$BIN/kubectl" get deployment hello -n "$NS" -o jsonpath='{.spec.template.spec.containers[0].image}{"\n"}'
+
+step "A failing upgrade (required node affinity no node matches) is stopped early, explained and rolled back"
+printf 'nodeAffinity:\n  required:\n    - key: disktype\n      operator: In\n      values: [nvme]\n' >"$WORK/no-such-node.yaml"
+show "$HELM" goservice upgrade hello "$OCI/charts/hello" --version "$VERSION" --ca-file "$REGISTRY_CA" -n "$NS" \
+  -f "$WORK/no-such-node.yaml" --timeout 5m || echo "(stopped as expected, exit $?)"
+
+step "Rolling back by chart version to the one deployed from the working copy"
+show "$HELM" goservice rollback hello -n "$NS" --to-chart-version 0.2.0 --timeout 2m
+show "$HELM" goservice history hello -n "$NS"
 
 step "Done"

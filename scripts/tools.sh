@@ -2,7 +2,13 @@
 # Builds the pinned tools the tests and the demo run against, from Go source,
 # through the Go module proxy configured on this machine.
 #
-#   scripts/tools.sh [all|helm|cluster]
+#   scripts/tools.sh [all|helm|cluster|extra]
+#
+#   helm     Helm 3 and Helm 4
+#   cluster  kube-apiserver, controller-manager, scheduler, kubectl, etcd, kwok
+#   extra    the OCI registry (CNCF Distribution), actionlint, kube-score,
+#            gitlab-ci-local, and the CRDs `cluster up` applies (Gateway API,
+#            prometheus-operator)
 #
 # Binaries are cached outside the repository, keyed by version:
 #   ${GOSERVICE_CACHE:-$HOME/.cache/goservice}/<name>-<version>/<binary>
@@ -19,6 +25,12 @@ HELM4_VERSION=v4.3.1
 # The Kubernetes version is pinned in scripts/k8s/go.mod; the others here.
 ETCD_VERSION=v3.6.16
 KWOK_VERSION=v0.8.0
+REGISTRY_VERSION=v3.1.2
+ACTIONLINT_VERSION=v1.7.12
+KUBE_SCORE_VERSION=v1.20.0
+GATEWAY_API_VERSION=v1.6.3
+PROM_OPERATOR_VERSION=v0.85.0
+GITLAB_CI_LOCAL_VERSION=4.60.1
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -206,6 +218,68 @@ tools_cluster() {
   kwok_stages
 }
 
+# ---------------------------------------------------------------- extra
+# module_dir MODULE VERSION: the module's source in the Go module cache.
+module_dir() {
+  local d
+  d="$(go mod download -json "$1@$2" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  [[ -d "$d" ]] || die "$1@$2 not found in the Go module cache"
+  echo "$d"
+}
+
+# The CRDs of the custom resources a generated chart can render, from the
+# projects' own modules: Gateway API's standard channel and prometheus-operator's
+# ServiceMonitor. `cluster up` applies every file in .tools/share/crds/.
+crds() {
+  local dir="$CACHE/crds-gateway-api-$GATEWAY_API_VERSION-prom-$PROM_OPERATOR_VERSION" src f
+  if [[ ! -s "$dir/.complete" ]]; then
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+    src="$(module_dir sigs.k8s.io/gateway-api "$GATEWAY_API_VERSION")"
+    for f in "$src"/config/crd/standard/gateway.networking.k8s.io_*.yaml; do
+      cp "$f" "$dir.tmp/"
+    done
+    src="$(module_dir github.com/prometheus-operator/prometheus-operator "$PROM_OPERATOR_VERSION")"
+    cp "$src/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" "$dir.tmp/"
+    chmod 644 "$dir.tmp"/*.yaml
+    date +%s >"$dir.tmp/.complete"
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  fi
+  rm -rf "$ROOT/.tools/share/crds" && mkdir -p "$ROOT/.tools/share/crds"
+  for f in "$dir"/*.yaml; do install_file "$f" "$ROOT/.tools/share/crds/${f##*/}"; done
+  log "CRDs: Gateway API $GATEWAY_API_VERSION (standard), ServiceMonitor $PROM_OPERATOR_VERSION -> .tools/share/crds/"
+}
+
+# gitlab-ci-local runs GitLab pipelines locally; an npm package, installed
+# into the cache and linked into .tools/bin.
+gitlab_ci_local() {
+  local dir="$CACHE/gitlab-ci-local-$GITLAB_CI_LOCAL_VERSION"
+  if [[ ! -x "$dir/node_modules/.bin/gitlab-ci-local" ]]; then
+    local t0; t0=$(date +%s)
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+    npm install --prefix "$dir.tmp" --no-audit --no-fund --no-save --loglevel=error \
+      "gitlab-ci-local@$GITLAB_CI_LOCAL_VERSION" >&2 || die "installing gitlab-ci-local failed"
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+    log "installed gitlab-ci-local $GITLAB_CI_LOCAL_VERSION in $(elapsed "$t0")"
+  fi
+  ln -sfn "$dir/node_modules/.bin/gitlab-ci-local" "$BIN/gitlab-ci-local"
+  log "gitlab-ci-local $GITLAB_CI_LOCAL_VERSION -> .tools/bin/gitlab-ci-local"
+}
+
+tools_extra() {
+  # Small builds: two at a time, one per core.
+  local pids=() rc=0 p
+  build_simple registry github.com/distribution/distribution/v3 "$REGISTRY_VERSION" \
+    github.com/distribution/distribution/v3/cmd/registry & pids+=($!)
+  build_simple actionlint github.com/rhysd/actionlint "$ACTIONLINT_VERSION" \
+    github.com/rhysd/actionlint/cmd/actionlint & pids+=($!)
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  ((rc == 0)) || die "building the registry or actionlint failed"
+  build_simple kube-score github.com/zegl/kube-score "$KUBE_SCORE_VERSION" \
+    github.com/zegl/kube-score/cmd/kube-score
+  crds
+  gitlab_ci_local
+}
+
 main() {
   local t0; t0=$(date +%s)
   # Concurrent runs (several test suites, people) wait for one another.
@@ -214,8 +288,14 @@ main() {
   case "${1:-all}" in
     helm) tools_helm ;;
     cluster) tools_cluster ;;
-    all) tools_helm && tools_cluster ;;
-    *) die "usage: $0 [all|helm|cluster]" ;;
+    extra) tools_extra ;;
+    # One statement each: in `a && b`, bash ignores `set -e` inside `a`.
+    all)
+      tools_helm
+      tools_cluster
+      tools_extra
+      ;;
+    *) die "usage: $0 [all|helm|cluster|extra]" ;;
   esac
   log "done in $(elapsed "$t0")"
 }

@@ -32,3 +32,14 @@ export const namespaceFlag = {
 export const timeoutFlag = {
   timeout: Flags.string({ default: '5m', helpValue: 'DURATION', description: 'how long to wait for the release to become ready, e.g. 90s, 5m' }),
 };
+
+/** Every command that talks to a registry: a private CA to trust (Helm's --ca-file). */
+export const caFileFlag = {
+  'ca-file': Flags.string({ helpValue: 'FILE', description: 'trust this CA (PEM) for the registry, as helm --ca-file' }),
+};
+
+/** Which published chart version to deploy or compare (upgrade, diff). */
+export const chartVersionFlags = {
+  version: Flags.string({ helpValue: 'X', description: 'version of a published (oci://) chart; list them with helm goservice versions' }),
+  ...caFileFlag,
+};

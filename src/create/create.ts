@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { GoserviceChartValues } from '../generated/values';
 import { ValidationError, ValidationIssue } from '../errors';
-import { builderGoVersion, compareGoVersions, detectModule } from '../gomod/detect';
+import { compareGoVersions, detectModule } from '../gomod/detect';
+import { defaultBuilderGoVersion } from '../gomod/go-releases';
 import { GoModule, Runtime } from '../model';
 import { Assets, loadAssets } from '../render/assets';
 import { render, ServiceModel } from '../render/render';
@@ -70,7 +71,7 @@ export function planService(given: CreateOptions, assets: Assets = loadAssets())
     dockerfile: o.chartOnly
       ? undefined
       : {
-          builderImage: `golang:${o.goVersion ?? builderGoVersion(module)}`,
+          ...builderImage(o.goVersion, module),
           runtime: o.runtime,
           mainPackage: module.mainPackage,
           binaryName: o.name,
@@ -86,11 +87,19 @@ export function planService(given: CreateOptions, assets: Assets = loadAssets())
   return { module, chartDir, files: render(model, assets) };
 }
 
+/** golang:<--go-version>, else a supported Go release that can build the module. */
+function builderImage(goVersion: string | undefined, module: GoModule): { builderImage: string; builderReason: string } {
+  if (goVersion !== undefined) return { builderImage: `golang:${goVersion}`, builderReason: 'from --go-version' };
+  const { tag, reason } = defaultBuilderGoVersion(module);
+  return { builderImage: `golang:${tag}`, builderReason: reason };
+}
+
 /** Schema defaults < what the module implies < flags < -f files < --set, then validated. */
 function chartValues(o: CreateOptions, module: GoModule, assets: Assets): GoserviceChartValues {
   const detected = {
     image: { repository: o.name },
     goRuntime: { maxProcsFromCpuLimit: compareGoVersions(module.goVersion, '1.25') < 0 },
+    ...servedValues(module),
   };
   const nodeAffinity = {
     ...(o.nodeRequired.length ? { required: o.nodeRequired } : {}),
@@ -107,6 +116,18 @@ function chartValues(o: CreateOptions, module: GoModule, assets: Assets): Goserv
   const issues = valuesIssues(values, assets.schema).map((i) => withFlag(i, o.flagValues));
   if (issues.length) throw new ValidationError(issues);
   return values as unknown as GoserviceChartValues; // validated above
+}
+
+/** Native gRPC health probes and a port named grpc; metrics for a Prometheus client. */
+function servedValues(module: GoModule): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (module.serves?.grpcHealth) {
+    const grpc = { grpc: { service: '' } };
+    out.service = { appProtocol: 'grpc' };
+    out.probes = { liveness: grpc, readiness: grpc, startup: grpc };
+  }
+  if (module.serves?.metrics) out.metrics = { enabled: true };
+  return out;
 }
 
 /** Names the flag that set a failing key, so the user knows what to change. */

@@ -12,7 +12,12 @@ export interface ReadLimits {
 }
 
 /** The file's text; throws a typed error for a missing, special or oversized file. */
-export function readBounded(path: string, { maxBytes, field }: ReadLimits): string {
+export function readBounded(path: string, limits: ReadLimits): string {
+  return readBoundedBytes(path, limits).toString('utf8');
+}
+
+/** The file's bytes, read as readBounded reads (chart archives). */
+export function readBoundedBytes(path: string, { maxBytes, field }: ReadLimits): Buffer {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (fstat then refuses it).
@@ -30,7 +35,7 @@ export function readBounded(path: string, { maxBytes, field }: ReadLimits): stri
     let n = 0;
     for (let got; n < buf.length && (got = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += got;
     if (n > maxBytes) throw tooLarge(field, path, maxBytes);
-    return buf.toString('utf8', 0, n);
+    return buf.subarray(0, n);
   } catch (e) {
     throw fsError(e, path, 'read it');
   } finally {

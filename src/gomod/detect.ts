@@ -13,7 +13,8 @@ import { GoSources } from './go-sources';
 import { builderGoVersion } from './go-version';
 import { MainPackage } from './main-package';
 import { GO_MOD_MAX, ModuleFiles } from './module-files';
-import { targetBuildWarnings } from './target-build';
+import { serviceFeatures } from './service-features';
+import { binaryImports, targetBuildWarnings } from './target-build';
 
 export { builderGoVersion, compareGoVersions } from './go-version';
 
@@ -49,6 +50,7 @@ export function detectModule(dir: string, mainOverride?: string): GoModule {
     vendored,
     hasGoSum: files.exists('go.sum'),
     localReplaceDirs: replaces.inside.map((r) => r.dir).filter((d) => files.exists(path.posix.join(d, 'go.mod'))),
+    serves: serviceFeatures(mod.requires, binaryImports(files, sources, targets[0], path.posix.normalize(mainPackage), mod.modulePath, replaces.inside)),
     warnings,
   };
 }

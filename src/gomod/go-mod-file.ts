@@ -16,6 +16,7 @@ export interface GoModFile {
   goVersion: string;
   toolchain?: string; // without the "go" prefix; absent for none, "default" or one no golang image has
   replaces: Replace[];
+  requires: string[]; // module paths of the require directives
   warnings: string[];
 }
 
@@ -41,7 +42,18 @@ export function parseGoMod(text: string): GoModFile {
   if (!matches('goRelease', goVersion)) {
     throw problem(go, `the go directive ${shownValue(goVersion)} is not a Go release (it becomes the golang image tag)`, `set ${GRAMMAR.goRelease.expected} with \`go mod edit -go=1.22\``);
   }
-  return { modulePath, goVersion, ...toolchainDirective(toolchain, warnings), replaces: replaceDirectives(directives), warnings };
+  return { modulePath, goVersion, ...toolchainDirective(toolchain, warnings), replaces: replaceDirectives(directives), requires: requireDirectives(directives), warnings };
+}
+
+/** The module paths go.mod requires (what the generator looks for in them is an exact path; a malformed one matches nothing). */
+function requireDirectives(directives: Directive[]): string[] {
+  return directives.filter((d) => d.verb === 'require' && d.args.length > 0).flatMap((d) => {
+    try {
+      return [pathArg(d.args[0])];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Whether a replacement is a directory, as the go command decides (modfile.IsDirectoryPath). */

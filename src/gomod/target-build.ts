@@ -51,6 +51,22 @@ export function targetBuildWarnings(files: ModuleFiles, sources: GoSources, targ
   return warnings;
 }
 
+/** Every import path of the packages of this module that the main package builds from, for one target. */
+export function binaryImports(files: ModuleFiles, sources: GoSources, target: BuildTarget, mainRel: string, modulePath: string, replaces: LocalReplace[]): Set<string> {
+  const dirOf = importDirs(files, modulePath, replaces);
+  const all = new Set<string>();
+  const queue = [mainRel];
+  const seen = new Set(queue);
+  for (let q = 0; q < queue.length; q++) {
+    const built = sources.of(queue[q]).filter((f) => f.builds(target) && !f.cgo);
+    built.forEach((f) => f.imports.forEach((i) => all.add(i)));
+    for (const rel of imported(built, dirOf)) {
+      if (!seen.has(rel)) seen.add(rel), queue.push(rel);
+    }
+  }
+  return all;
+}
+
 function imported(sourceFiles: SourceFile[], dirOf: (importPath: string) => string | undefined): string[] {
   return sourceFiles.flatMap((f) => f.imports.map(dirOf).filter((d): d is string => d !== undefined));
 }

@@ -4,10 +4,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { valid } from 'semver';
-import { OperationError, UsageError } from '../errors';
+import { NotFoundError, OperationError, UsageError } from '../errors';
 import { ProcessError, redactText, Runner, RunResult, processRunner, secretStrings } from '../process/run';
 import { privateTempDir } from '../process/user-dir';
-import { HelmInterrupted, helmOutput, mapHelmError } from './errors';
+import { HelmInterrupted, helmOutput, HelmStopped, mapHelmError } from './errors';
+import { mapRegistryVerbError } from './registry-errors';
 import { HELM_VERSION, helmVersionCache } from './version-cache';
 
 export type HelmMajor = 3 | 4;
@@ -59,12 +60,15 @@ export interface UpgradeArgs {
   rollbackOnFailure: boolean;
   createNamespace?: boolean;
   dryRun?: boolean; // server-side dry run: nothing is stored
+  stop?: AbortSignal; // stops Helm (SIGTERM): it marks the revision failed and, with rollbackOnFailure, rolls back
+  onStart?: () => void; // Helm has started
 }
 
 export interface RollbackArgs {
   release: string;
   revision: number;
   timeout: string;
+  onStart?: () => void; // Helm has started
 }
 
 export class HelmClient {
@@ -120,7 +124,7 @@ export class HelmClient {
     try {
       const file = join(tmp.path, 'values.json'); // JSON is YAML, and cheaper to load
       writeFileSync(file, JSON.stringify(a.values), { mode: 0o600, flag: 'wx' });
-      const r = await this.helm(await this.upgradeArgs(a, file), { verb: 'upgrade', release: a.release, redact });
+      const r = await this.helm(await this.upgradeArgs(a, file), { verb: 'upgrade', release: a.release, redact, stop: a.stop, onStart: a.onStart });
       const rel = parseJson(r.stdout, 'upgrade');
       return { ...toState(rel), warnings: helmOutput(r.stderr).warnings, manifest: renderedManifest(rel) };
     } finally {
@@ -140,12 +144,22 @@ export class HelmClient {
     return fromMetadata(parseJson((await this.helm(['get', 'metadata', release, '--output', 'json'], { verb: 'get metadata', release, read: true })).stdout, 'get metadata'));
   }
 
+  /** The manifest Helm stored for the release's latest revision; null when the release does not exist. */
+  async manifest(release: string): Promise<string | null> {
+    try {
+      return (await this.helm(['get', 'manifest', release], { verb: 'get manifest', release, read: true })).stdout;
+    } catch (e) {
+      if (e instanceof NotFoundError) return null;
+      throw e;
+    }
+  }
+
   async rollbackArgs(a: RollbackArgs): Promise<string[]> {
     return ['rollback', a.release, String(a.revision), '--timeout', a.timeout, ...waitFlag(await this.major())];
   }
 
   async rollback(a: RollbackArgs): Promise<void> {
-    await this.helm(await this.rollbackArgs(a), { verb: 'rollback', release: a.release });
+    await this.helm(await this.rollbackArgs(a), { verb: 'rollback', release: a.release, onStart: a.onStart });
   }
 
   /** `helm uninstall` (waits for the objects to go), for a release that was never deployed. */
@@ -154,22 +168,77 @@ export class HelmClient {
     await this.helm(['uninstall', release, '--timeout', timeout, ...(major === 4 ? ['--wait=watcher'] : ['--wait'])], { verb: 'uninstall', release });
   }
 
+  // Local verbs: no cluster, no namespace. Registry verbs read Helm's registry
+  // login themselves (HELM_REGISTRY_CONFIG) and take --ca-file.
+
+  /** `helm package DIR --destination DEST`: the archive's path. */
+  async package(chartDir: string, destination: string): Promise<string> {
+    const r = await this.local(['package', chartDir, '--destination', destination], 'package', chartDir);
+    const file = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(r.stdout)?.[1];
+    if (!file) throw new OperationError(`helm package ${chartDir}: could not read where the archive was written: ${r.stdout.slice(0, 200)}`);
+    return file;
+  }
+
+  /** `helm push ARCHIVE oci://HOST/PATH`: the pushed reference and the chart manifest's digest. */
+  async push(archive: string, remote: string, o: RegistryVerbOptions = {}): Promise<{ ref: string; digest: string }> {
+    const r = await this.local(['push', archive, remote, ...caArgs(o)], 'push', remote, o.host);
+    return pushedOrPulled(r, 'Pushed', 'push');
+  }
+
+  /** `helm pull oci://... --version V --destination DEST`: the archive's path and the chart manifest's digest. */
+  async pull(ref: string, version: string, destination: string, o: RegistryVerbOptions = {}): Promise<{ ref: string; digest: string }> {
+    const r = await this.local(['pull', ref, '--version', version, '--destination', destination, ...caArgs(o)], 'pull', `${ref}:${version}`, o.host);
+    return pushedOrPulled(r, 'Pulled', 'pull');
+  }
+
+  /** `helm show chart REF [--version V]`: Chart.yaml's text. */
+  async showChart(ref: string, o: RegistryVerbOptions & { version?: string } = {}): Promise<string> {
+    const r = await this.local(['show', 'chart', ref, ...(o.version ? ['--version', o.version] : []), ...caArgs(o)], 'show chart', o.version ? `${ref}:${o.version}` : ref, o.host);
+    return r.stdout;
+  }
+
+  private async local(args: string[], verb: string, target: string, host?: string): Promise<RunResult> {
+    const { bin, env } = this.settings;
+    const r = await this.runner.run(bin, args, { env });
+    if (r.code === 0) return r;
+    if (r.interrupted) throw new HelmInterrupted(verb, r.interrupted, r.stderr);
+    await this.major();
+    throw mapRegistryVerbError(new ProcessError(bin, args, r), verb, target, host);
+  }
+
   /**
    * Runs a Helm verb in the configured namespace/context; failures become typed
    * errors. `read`: a read-only verb, allowed after SIGINT/SIGTERM to tell the
    * state an interrupted operation left. `redact`: strings no output may show.
    */
-  private async helm(args: string[], o: { verb: string; release?: string; read?: boolean; redact?: string[] }): Promise<RunResult> {
+  private async helm(args: string[], o: { verb: string; release?: string; read?: boolean; redact?: string[]; stop?: AbortSignal; onStart?: () => void }): Promise<RunResult> {
     const { bin, namespace, kubeContext, env } = this.settings;
     const full = [...args, '--namespace', namespace, ...(kubeContext ? ['--kube-context', kubeContext] : [])];
-    const raw = await this.runner.run(bin, full, { env, afterInterrupt: o.read });
+    const raw = await this.runner.run(bin, full, { env, afterInterrupt: o.read, stop: o.stop, onStart: o.onStart });
     const r = { ...raw, stderr: redactText(raw.stderr, o.redact) }; // stdout is parsed, never shown, on success
     if (r.code === 0) return r;
     r.stdout = redactText(r.stdout, o.redact);
     if (r.interrupted) throw new HelmInterrupted(o.verb, r.interrupted, r.stderr);
+    if (r.stopped) throw new HelmStopped(o.verb, r.stderr);
     await this.major(); // a HELM_BIN that is no Helm at all is told as such (a usage error), not as a failed verb
     throw mapHelmError(new ProcessError(bin, full, r), { verb: o.verb, release: o.release, namespace });
   }
+}
+
+export interface RegistryVerbOptions {
+  caFile?: string; // --ca-file: a CA to trust for the registry
+  host?: string; // the registry host, for error messages
+}
+
+const caArgs = (o: RegistryVerbOptions) => (o.caFile ? ['--ca-file', o.caFile] : []);
+
+/** "Pushed: REF" / "Pulled: REF" and "Digest: sha256:..." from push/pull output (stdout on Helm 4, stderr on Helm 3). */
+function pushedOrPulled(r: RunResult, word: string, verb: string): { ref: string; digest: string } {
+  const text = `${r.stdout}\n${r.stderr}`;
+  const ref = new RegExp(`^${word}: (\\S+)$`, 'm').exec(text)?.[1];
+  const digest = /^Digest: (sha256:[a-f0-9]{64})$/m.exec(text)?.[1];
+  if (!ref || !digest) throw new OperationError(`helm ${verb}: could not read the ${word.toLowerCase()} reference and digest from its output: ${text.trim().slice(0, 300)}`);
+  return { ref, digest };
 }
 
 // More than any release keeps: `helm history` shows the newest --max revisions (default 256).

@@ -24,6 +24,8 @@ const g = (body: string, maxLength: number, expected: string): Grammar => {
 export const GRAMMAR = {
   /** An image repository without tag or digest, e.g. ghcr.io/acme/orders. */
   imageRepository: g(`(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`, 255, 'an image repository such as orders or ghcr.io/acme/orders (lowercase path, optional registry host[:port])'),
+  /** A registry host with an optional port, e.g. ghcr.io or 127.0.0.1:5000. */
+  registryHost: g(DOMAIN, 255, 'a registry host such as ghcr.io or 127.0.0.1:5000'),
   /** An image tag (also the default for appVersion). */
   imageTag: g('[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}', 128, 'an image tag: letters, digits, "_", "." and "-", not starting with "." or "-", at most 128 characters, e.g. 1.4.0'),
   /** A sha256 image digest. */
@@ -44,6 +46,16 @@ export const GRAMMAR = {
   goRelease: g('[1-9][0-9]*\\.(?:0|[1-9][0-9]*)(?:\\.(?:0|[1-9][0-9]*)|(?:rc|beta)[1-9][0-9]*)?', 32, 'a Go release such as 1.22, 1.22.5 or 1.23rc1'),
   /** A module path (go.mod's module directive): import-path elements, none empty, starting or ending with a dot. */
   modulePath: g('(?!-)[A-Za-z0-9_~+-](?:[A-Za-z0-9_.~+-]*[A-Za-z0-9_~+-])?(?:/[A-Za-z0-9_~+-](?:[A-Za-z0-9_.~+-]*[A-Za-z0-9_~+-])?)*', 512, 'a module path such as example.com/orders (letters, digits, "-", ".", "_", "~", "+" between slashes; no empty, leading-dot or trailing-dot elements)'),
+  /** An OCI registry namespace for charts and images: oci://host[:port]/path. */
+  ociRegistry: g(`oci://${DOMAIN}(?:/${PATH_COMPONENT})+`, 255, 'an OCI registry namespace such as oci://ghcr.io/acme or oci://registry.example.com:5000/team (lowercase path)'),
+  /** A git branch a pipeline runs on: no spaces, quotes, globs or "..", not starting with "-" or "/". */
+  gitBranch: g('(?!.*\\.\\.)(?!.*//)(?!.*\\.lock$)[A-Za-z0-9_][A-Za-z0-9_./-]*(?<![./])', 200, 'a branch name such as main or release/1.x (letters, digits, "_", ".", "-", "/")'),
+  /** A deployment environment's name (GitHub environment, GitLab environment and job name). */
+  environmentName: g('[a-z][a-z0-9-]{0,30}[a-z0-9]|[a-z]', 32, 'a lowercase name such as staging or production (letters, digits and "-", at most 32)'),
+  /** A Kubernetes namespace: a DNS-1123 label. */
+  namespace: g('[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?', 63, 'a namespace such as staging (lowercase letters, digits and "-", at most 63)'),
+  /** Image platforms, comma-separated: os/arch[/variant]. */
+  platforms: g('[a-z0-9]+/[a-z0-9]+(?:/[a-z0-9]+)?(?:,[a-z0-9]+/[a-z0-9]+(?:/[a-z0-9]+)?){0,7}', 200, 'platforms such as linux/amd64,linux/arm64'),
 } as const;
 
 export type GrammarName = keyof typeof GRAMMAR;

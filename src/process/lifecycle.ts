@@ -4,7 +4,8 @@
 // command. The handlers are installed on first use only: a command that
 // registers nothing and starts nothing keeps Node's default signal behaviour.
 import type { ChildProcess } from 'node:child_process';
-import { ExitCode } from '../errors';
+import { ExitCode, InterruptedError } from '../errors';
+import { jsonError } from '../report/json-error';
 
 export type Interrupt = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 const SIGNALS: Interrupt[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -79,8 +80,14 @@ function onSignal(sig: Interrupt): void {
   if (children.size === 0 && holds === 0) {
     runCleanups();
     process.stderr.write(`Error: interrupted by ${sig}\n`);
+    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(jsonError(new InterruptedError(`interrupted by ${sig}`)))}\n`);
     process.exit(ExitCode.interrupted);
   }
+}
+
+/** Asks a child the runner started to stop (SIGTERM to its group), as an interrupt would: it may clean up before it exits. */
+export function stopChild(child: ChildProcess): void {
+  forward(child, 'SIGTERM');
 }
 
 // Children run in their own process group (so a terminal's Ctrl-C reaches them

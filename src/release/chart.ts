@@ -44,7 +44,12 @@ export function readText(file: string, maxBytes: number = LIMITS.chartFileBytes)
 /** YAML mapping in a chart file (values.yaml), read as Helm reads it; a missing file is an empty mapping. */
 export function readYamlMap(file: string): Record<string, unknown> {
   if (!existsSync(file)) return {};
-  return parseValuesYaml(readText(file, LIMITS.valuesFileBytes), (problem) => new ValidationError([{ path: '', message: problem }], file));
+  return valuesFromText(readText(file, LIMITS.valuesFileBytes), file);
+}
+
+/** values.yaml's text (from a file or an archive) as a mapping; problems name `source`. */
+export function valuesFromText(text: string, source: string): Record<string, unknown> {
+  return parseValuesYaml(text, (problem) => new ValidationError([{ path: '', message: problem }], source));
 }
 
 /**
@@ -54,13 +59,18 @@ export function readYamlMap(file: string): Record<string, unknown> {
 export function readSchema(chartDir: string): object | undefined {
   const file = join(chartDir, 'values.schema.json');
   if (!existsSync(file)) return undefined;
+  return schemaFromText(readText(file, LIMITS.schemaFileBytes), file);
+}
+
+/** values.schema.json's text (from a file or an archive), checked and compiled; problems name `source`. */
+export function schemaFromText(text: string, source: string): object {
   let schema: unknown;
   try {
-    schema = JSON.parse(readText(file, LIMITS.schemaFileBytes));
+    schema = JSON.parse(text);
   } catch (e) {
     if (!(e instanceof SyntaxError)) throw e;
-    throw new ValidationError([{ path: '', message: `not valid JSON: ${e.message}` }], file);
+    throw new ValidationError([{ path: '', message: `not valid JSON: ${e.message}` }], source);
   }
-  compileSchema(schema as object, file);
+  compileSchema(schema as object, source);
   return schema as object;
 }

@@ -10,16 +10,20 @@ import { HelmError, HelmInterrupted, withWarnings } from '../helm/errors';
 import { holdInterrupts, interruption } from '../process/lifecycle';
 import { readRevisions, staleDeployed, stateOf } from './history';
 import { endedFor, InFlight, OperationMarkers, orphanDeadline } from './in-flight';
+import { OperationGuard } from './guard';
 import { checkDuration, checkRelease, checkTimeout, durationMs, isPending, wasDeployed } from './names';
+import { ProgressStream } from './progress';
 
 export interface RollbackOptions {
   release: string;
   revision?: number;
   toChartVersion?: string;
+  previousVersion?: boolean; // the newest good revision of another chart version than the live one
   recover?: boolean;
   timeout?: string;
   grace?: string; // --recover: how long a pending revision may still be worked on by a Helm we cannot see (default 5m)
   notify?: (line: string) => void; // says what is about to happen (e.g. an uninstall)
+  progress?: ProgressStream; // where to show progress while Helm waits (none: silent)
 }
 
 export interface RollbackResult {
@@ -36,7 +40,7 @@ export interface RollbackResult {
 const recoverHow = (release: string) => `helm goservice rollback ${release} --recover`;
 
 /** Which revision to go back to; pure, so it is tested on its own. */
-export function pickTarget(revs: Revision[], o: Pick<RollbackOptions, 'release' | 'revision' | 'toChartVersion' | 'recover'>): Revision {
+export function pickTarget(revs: Revision[], o: Pick<RollbackOptions, 'release' | 'revision' | 'toChartVersion' | 'recover' | 'previousVersion'>): Revision {
   const current = revs[revs.length - 1];
   if (!current) throw new NotFoundError(`release "${o.release}" has no revisions`);
   const good = goodRevisions(revs).filter((r) => r.revision < current.revision).pop();
@@ -47,6 +51,7 @@ export function pickTarget(revs: Revision[], o: Pick<RollbackOptions, 'release' 
         (good ? ` (goes back to revision ${good.revision}, the last good one; it first checks that nothing is still running on the release)` : ' (the release was never deployed: it uninstalls it)'),
     );
   }
+  if (o.previousVersion && (o.revision !== undefined || o.toChartVersion !== undefined)) throw new UsageError('--previous-version', 'cannot be combined with REVISION or --to-chart-version', 'give one of them');
   if (o.revision !== undefined && o.toChartVersion !== undefined) throw new UsageError('--to-chart-version', 'cannot be combined with REVISION', 'give one of them');
   if (o.revision !== undefined) {
     const r = revs.find((x) => x.revision === o.revision);
@@ -59,6 +64,12 @@ export function pickTarget(revs: Revision[], o: Pick<RollbackOptions, 'release' 
       const versions = [...new Set(revs.filter((x) => wasDeployed(x.status)).map((x) => x.chartVersion))];
       throw new NotFoundError(`release "${o.release}" has no earlier good revision with chart version ${o.toChartVersion}`, `deployed chart versions: ${versions.join(', ') || 'none'}`);
     }
+    return r;
+  }
+  if (o.previousVersion) {
+    const live = goodRevisions(revs).filter((r) => r.status === 'deployed').pop() ?? current;
+    const r = goodRevisions(revs).filter((x) => x.chartVersion !== live.chartVersion && x.revision < current.revision).pop();
+    if (!r) throw new NotFoundError(`release "${o.release}" has no earlier good revision of a chart version other than ${live.chartVersion}`, `see helm goservice history ${o.release}`);
     return r;
   }
   if (!good) {
@@ -152,7 +163,12 @@ async function rollbackHeld(helm: HelmClient, o: RollbackOptions): Promise<Rollb
       markers.clearEnded();
       return { release, namespace, action: 'uninstall', from: fromInfo, to: null, revision: null, status: 'uninstalled', warnings };
     }
-    await helm.rollback({ release, revision: to.revision, timeout });
+    const guard = new OperationGuard(helm.settings, release, { since: Date.now(), progress: o.progress, label: `rollback ${release}: `, failFast: false });
+    try {
+      await helm.rollback({ release, revision: to.revision, timeout, onStart: () => guard.start() });
+    } finally {
+      guard.stop();
+    }
     if (o.recover) markers.clearEnded();
     const now = await helm.status(release);
     return {

@@ -23,6 +23,7 @@ export function renderDockerfile(o: DockerfileOptions): Map<string, string> {
     // COPY ["./lib/go.mod", "./lib/"]: JSON form, each path held to its grammar.
     replaceCopies: (o.localReplaceDirs ?? []).map((d) => JSON.stringify([`${checkToken('mainPackage', 'replace directory', d)}/go.mod`, `${d}/`])),
     versionVariable: o.versionVariable !== undefined,
+    builderReason: (o.builderReason ?? '').replace(/\s+/g, ' '), // a comment: one line
     goBuild: goBuildCommand(o),
     entrypoint: JSON.stringify([`/${t.binaryName}`]),
     distroless: o.runtime === 'distroless',

@@ -38,8 +38,15 @@ export function render(model: ServiceModel, assets: Assets): Map<string, string>
   return files;
 }
 
+/**
+ * Where templates/chart/** name the chart, as `helm create`'s starter does: the
+ * named templates carry the chart's name, so charts side by side in an umbrella
+ * chart keep their own.
+ */
+export const CHART_NAME_PLACEHOLDER = '<CHARTNAME>';
+
 function renderChart(model: ServiceModel, assets: Assets): Map<string, string> {
-  const files = new Map(assets.chartFiles);
+  const files = new Map([...assets.chartFiles].map(([path, text]) => [path, text.replaceAll(CHART_NAME_PLACEHOLDER, model.name)]));
   files.set(CHART_FILES.chartYaml, renderChartYaml(model));
   const header = ` Default values for ${model.name}. Every key is described by values.schema.json,\n which Helm checks on lint, template, install and upgrade.`;
   files.set(CHART_FILES.values, renderValuesYaml(model.values, assets.schema, header));

@@ -23,6 +23,8 @@ export const GOLDEN_CASES: CreateOptions[] = [
     nodeRequired: [parseNodeTerm('--node-required', 'disktype=ssd')],
     nodePreferred: [parsePreferredTerm('--node-preferred', '80:topology.kubernetes.io/zone=zone-a')],
   }),
+  // go.mod requires grpc (health service imported) and the Prometheus client: gRPC probes, metrics on
+  createOptions({ name: 'grpc', dir: fixture('grpc') }),
   createOptions({
     name: 'vendored',
     dir: fixture('vendored'),

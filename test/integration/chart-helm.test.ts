@@ -1,7 +1,7 @@
 // The chart under the real, pinned Helm 3 and Helm 4: lint, rendered objects, and
 // every bad value rejected by Helm itself (schema) or by the chart's render-time rules.
 import { spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -9,7 +9,7 @@ import { formatIssue } from '../../src/errors';
 import { loadAssets } from '../../src/render/assets';
 import { render } from '../../src/render/render';
 import { checkRules } from '../../src/values/rules';
-import { BAD_VALUES, BadValuesCase, GOOD_VALUES, ValuesCase } from '../cases/values-cases';
+import { BAD_VALUES, BadValuesCase, EVERYTHING_ON, GOOD_VALUES, ValuesCase } from '../cases/values-cases';
 import { buildChart, withDefaults } from '../support/chart-fixture';
 import { fixtureCopy, runCli } from '../support/cli';
 import { HELMS } from '../support/tools';
@@ -95,7 +95,8 @@ describe.each(HELMS)('chart under $name', (helm) => {
     });
 
     test('one of each object', () => {
-      expect(Object.keys(objects).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+      // (the Pod is the helm test hook)
+      expect(Object.keys(objects).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'Pod', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
     });
 
     test('HPA autoscaling/v2 on CPU, and no replicas in the Deployment', () => {
@@ -110,12 +111,36 @@ describe.each(HELMS)('chart under $name', (helm) => {
       expect(objects.Deployment.spec).not.toHaveProperty('replicas');
     });
 
-    test('image, port, resources and GOMEMLIMIT from the memory limit', () => {
+    test('image, port, resources and GOMEMLIMIT at 90% of the memory limit', () => {
       const c = container(objects);
       expect(c.image).toBe('example/app:0.1.0');
       expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
-      expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } });
-      expect(c.env).toEqual([{ name: 'PORT', value: '8080' }, { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } }]);
+      expect(c.resources).toEqual({
+        requests: { cpu: '100m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
+        limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '256Mi' },
+      });
+      expect(c.env).toEqual([{ name: 'PORT', value: '8080' }, { name: 'GOMEMLIMIT', value: String(Math.floor(128 * 2 ** 20 * 0.9)) }]);
+    });
+
+    test('a soft spread over nodes and zones, and a preStop sleep within the grace period', () => {
+      const pod = podSpec(objects);
+      const selector = { matchLabels: objects.Deployment.spec.selector.matchLabels };
+      expect(pod.topologySpreadConstraints).toEqual(
+        ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector })),
+      );
+      expect(container(objects).lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+      expect(pod.terminationGracePeriodSeconds).toBe(30);
+    });
+
+    test('the helm test pod: a hook, restricted, asks the readiness path, not selected by the Service', () => {
+      const pod = objects.Pod;
+      expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
+      expect(pod.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+      const c = pod.spec.containers[0];
+      expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(c.command).toEqual(['wget', '-q', '-O', '/dev/null', '-T', '10', 'http://rel-hello.apps.svc:80/readyz']);
+      const selector = objects.Service.spec.selector;
+      expect(Object.entries(selector).every(([k, v]) => pod.metadata.labels[k] === v)).toBe(false);
     });
 
     test('restricted security contexts, a writable /tmp, no API token', () => {
@@ -130,7 +155,7 @@ describe.each(HELMS)('chart under $name', (helm) => {
         capabilities: { drop: ['ALL'] },
       });
       expect(container(objects).volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
-      expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+      expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
       expect(pod.automountServiceAccountToken).toBe(false);
       expect(pod.serviceAccountName).toBe(objects.ServiceAccount.metadata.name);
     });
@@ -198,7 +223,7 @@ describe.each(HELMS)('chart under $name', (helm) => {
 
   test('deleting the limits drops GOMEMLIMIT', () => {
     const c = container(render(good('limits deleted with null').values));
-    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi', 'ephemeral-storage': '64Mi' } });
     expect(c.env).toEqual([{ name: 'PORT', value: '8080' }]);
   });
 
@@ -224,7 +249,7 @@ describe.each(HELMS)('chart under $name', (helm) => {
     expect(container(render(good('extra env and GOMAXPROCS').values)).env).toEqual([
       { name: 'PORT', value: '8080' },
       { name: 'GOMAXPROCS', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
-      { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } },
+      { name: 'GOMEMLIMIT', value: String(Math.floor(128 * 2 ** 20 * 0.9)) },
       ...(good('extra env and GOMAXPROCS').values.env as object[]),
     ]);
   });
@@ -239,6 +264,143 @@ describe.each(HELMS)('chart under $name', (helm) => {
 
   test('PORT follows containerPort', () => {
     expect(container(render({ containerPort: 9090 })).env[0]).toEqual({ name: 'PORT', value: '9090' });
+  });
+
+  describe('everything on', () => {
+    let objects: Record<string, any>;
+    const name = 'rel-hello';
+    beforeAll(() => {
+      objects = render(EVERYTHING_ON);
+    });
+
+    test('Ingress and HTTPRoute point at the Service port', () => {
+      const port = objects.Service.spec.ports[0].port;
+      expect(objects.Ingress.spec).toEqual({
+        ingressClassName: 'nginx',
+        tls: [{ secretName: 'hello-tls', hosts: ['hello.example.com'] }],
+        rules: [{ host: 'hello.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: port } } } }] } }],
+      });
+      expect(objects.Ingress.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/proxy-body-size': '1m' });
+      expect(objects.HTTPRoute.apiVersion).toBe('gateway.networking.k8s.io/v1');
+      expect(objects.HTTPRoute.spec).toEqual({
+        parentRefs: [{ name: 'gateway', namespace: 'infra', sectionName: 'http' }],
+        hostnames: ['hello.example.com'],
+        rules: [{ backendRefs: [{ name, port }], matches: [{ path: { type: 'PathPrefix', value: '/' } }] }],
+      });
+    });
+
+    test('config in a ConfigMap read last by envFrom; secretEnv by reference; checksum on the pods', () => {
+      expect(objects.ConfigMap.data).toEqual({ LOG_LEVEL: 'info', FEATURE_X: 'true' });
+      const c = container(objects);
+      expect(c.envFrom).toEqual([{ configMapRef: { name: 'shared', optional: true } }, { configMapRef: { name } }]);
+      expect(c.env).toContainEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password', optional: true } } });
+      expect(objects.Deployment.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
+      expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }, { name: 'certs', mountPath: '/etc/certs', readOnly: true }]);
+      expect(podSpec(objects).volumes[1]).toEqual({ name: 'certs', secret: { secretName: 'certs', optional: true } });
+    });
+
+    test('the checksum follows the config', () => {
+      const checksum = (values: Record<string, unknown>) => render(values).Deployment.spec.template.metadata.annotations['checksum/config'];
+      expect(checksum({ config: { LOG_LEVEL: 'info' } })).toBe(checksum({ config: { LOG_LEVEL: 'info' } }));
+      expect(checksum({ config: { LOG_LEVEL: 'info' } })).not.toBe(checksum({ config: { LOG_LEVEL: 'debug' } }));
+    });
+
+    test('metrics on a port of their own, scraped by a ServiceMonitor', () => {
+      expect(container(objects).ports).toContainEqual({ name: 'metrics', containerPort: 9090, protocol: 'TCP' });
+      expect(objects.Service.spec.ports).toContainEqual({ name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP', appProtocol: 'http' });
+      expect(objects.ServiceMonitor.apiVersion).toBe('monitoring.coreos.com/v1');
+      expect(objects.ServiceMonitor.metadata.labels).toMatchObject({ release: 'prometheus' });
+      expect(objects.ServiceMonitor.spec).toEqual({
+        selector: { matchLabels: objects.Deployment.spec.selector.matchLabels },
+        namespaceSelector: { matchNames: ['apps'] },
+        endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }],
+      });
+    });
+
+    test('NetworkPolicy: ingress from the test pod, the named namespaces and peers; egress as given', () => {
+      expect(objects.NetworkPolicy.spec).toEqual({
+        podSelector: { matchLabels: objects.Deployment.spec.selector.matchLabels },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          {
+            from: [
+              { podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'rel', 'app.kubernetes.io/component': 'test' } } },
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+              { podSelector: { matchLabels: { role: 'client' } } },
+            ],
+          },
+        ],
+        egress: (EVERYTHING_ON.networkPolicy as any).egress,
+      });
+      expect(objects.Pod.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'rel', 'app.kubernetes.io/component': 'test' });
+    });
+  });
+
+  test('no Egress policy type unless egress is given; an empty list denies all', () => {
+    expect(render({ networkPolicy: { enabled: true } }).NetworkPolicy.spec.policyTypes).toEqual(['Ingress']);
+    const deny = render(good('network policy denying egress').values).NetworkPolicy.spec;
+    expect(deny.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(deny.egress).toEqual([]);
+  });
+
+  test('gRPC: native probes on containerPort, a port named grpc with appProtocol, a TCP check in the test pod', () => {
+    const objects = render(good('gRPC probes and port').values);
+    const c = container(objects);
+    expect(c.ports[0]).toEqual({ name: 'grpc', containerPort: 8080, protocol: 'TCP' });
+    expect(c.livenessProbe).toMatchObject({ grpc: { port: 8080 } });
+    expect(c.livenessProbe).not.toHaveProperty('httpGet');
+    expect(c.readinessProbe.grpc).toEqual({ port: 8080, service: 'orders.v1.Orders' });
+    expect(c).not.toHaveProperty('startupProbe');
+    expect(objects.Service.spec.ports).toEqual([{ name: 'grpc', port: 80, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'grpc' }]);
+    expect(objects.Pod.spec.containers[0].command).toEqual(['nc', '-z', '-w', '10', 'rel-hello.apps.svc', '80']);
+  });
+
+  test('metrics on the service port: no extra port, the ServiceMonitor scrapes http', () => {
+    const objects = render(good('metrics on the service port').values);
+    expect(container(objects).ports).toHaveLength(1);
+    expect(objects.ServiceMonitor.spec.endpoints[0].port).toBe('http');
+  });
+
+  test('GOMEMLIMIT is the percentage of the limit, in bytes', () => {
+    expect(container(render(good('GOMEMLIMIT at 75% of 1Gi').values)).env).toContainEqual({ name: 'GOMEMLIMIT', value: String(0.75 * 2 ** 30) });
+  });
+
+  test('no preStop sleep on a cluster without the sleep action, or when it is 0', () => {
+    const r = spawnSync(helm.bin, ['template', 'rel', chart, '--kube-version', 'v1.29.0'], { encoding: 'utf8', env: helmEnv });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(deployment(parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean)).spec.template.spec.containers[0]).not.toHaveProperty('lifecycle');
+    expect(container(render({ preStopSleepSeconds: 0 }))).not.toHaveProperty('lifecycle');
+  });
+
+  test('test.enabled false: no test pod', () => {
+    expect(render({ test: { enabled: false } })).not.toHaveProperty('Pod');
+  });
+});
+
+// Two goservice charts whose helpers differ, side by side in one umbrella chart:
+// each renders with its own named templates.
+describe.each(HELMS)('umbrella chart under $name', (helm) => {
+  test('two subcharts keep their own helpers', () => {
+    const root = mkdtempSync(path.join(work, 'umbrella-'));
+    const umbrella = path.join(root, 'shop');
+    mkdirSync(path.join(umbrella, 'charts'), { recursive: true });
+    writeFileSync(path.join(umbrella, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 0.1.0\n');
+    const orders = buildChart('orders', path.join(umbrella, 'charts'));
+    const users = buildChart('users', path.join(umbrella, 'charts'));
+    // As if made by another goservice version: users' fullname helper differs.
+    const helpers = path.join(users, 'templates/_helpers.tpl');
+    const text = readFileSync(helpers, 'utf8');
+    writeFileSync(helpers, text.replace('{{- define "users.fullname" -}}', '{{- define "users.fullname" -}}\n{{- printf "v2-%s" .Release.Name }}\n{{- end }}\n{{- define "users.fullnameOld" -}}'));
+    const r = spawnSync(helm.bin, ['template', 'rel', umbrella, ...KUBE_VERSION], { encoding: 'utf8', env: helmEnv });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const names = parseAllDocuments(r.stdout)
+      .map((d) => d.toJS())
+      .filter((o) => o?.kind === 'Deployment')
+      .map((o) => o.metadata.name)
+      .sort();
+    expect(names).toEqual(['rel-orders', 'v2-rel']);
+    expect(readFileSync(path.join(orders, 'templates/_helpers.tpl'), 'utf8')).not.toContain('goservice.');
   });
 });
 

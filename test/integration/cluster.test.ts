@@ -1,6 +1,10 @@
 // The local control plane the integration tests run against: fake nodes with
 // distinct labels and finite capacity, real scheduling, pods becoming Ready.
-import { createNamespace, deleteNamespace, ensureCluster, kubectl } from '../support/cluster';
+import { readFileSync, statSync } from 'fs';
+import * as https from 'https';
+import * as path from 'path';
+import { createNamespace, deleteNamespace, ensureCluster, kubectl, localRegistry } from '../support/cluster';
+import { repoRoot } from '../support/tools';
 
 const NS = 'cluster-test';
 
@@ -113,4 +117,53 @@ test('a pod requesting more CPU than any node has stays Pending', async () => {
   const pod = json<{ spec: { nodeName?: string }; status: { phase: string } }>(['get', 'pod', '-n', NS, 'too-big']);
   expect(pod.status.phase).toBe('Pending');
   expect(pod.spec.nodeName).toBeUndefined();
+});
+
+/** GET https://REGISTRY/v2/ with the given CA and optional basic credentials. */
+function registryGet(ca: Buffer | undefined, auth?: string): Promise<number> {
+  const { host } = localRegistry();
+  const [hostname, port] = host.split(':');
+  return new Promise((resolve, reject) => {
+    const req = https.get({ hostname, port: Number(port), path: '/v2/', ca, auth, timeout: 10_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+}
+
+describe('the OCI registry', () => {
+  test('registry.env names it, readable by its owner only', () => {
+    const reg = localRegistry();
+    expect(reg.host).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(reg.password).toMatch(/^[0-9a-f]{32}$/);
+    expect(statSync(path.join(repoRoot, '.tools', 'cluster', 'registry.env')).mode & 0o077).toBe(0);
+    expect(readFileSync(reg.caFile, 'utf8')).toContain('BEGIN CERTIFICATE');
+  });
+
+  test('serves TLS from the local CA and wants credentials', async () => {
+    const reg = localRegistry();
+    const ca = readFileSync(reg.caFile);
+    expect(await registryGet(ca)).toBe(401);
+    expect(await registryGet(ca, `${reg.user}:not-the-password`)).toBe(401);
+    expect(await registryGet(ca, `${reg.user}:${reg.password}`)).toBe(200);
+    // A client that does not trust the local CA refuses the certificate.
+    await expect(registryGet(undefined, `${reg.user}:${reg.password}`)).rejects.toThrow(/certificate/);
+  });
+});
+
+test('the CRDs a chart can render are established', () => {
+  const crds = json<{ items: { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } }[] }>([
+    'get', 'crd',
+  ]).items;
+  const established = crds
+    .filter((c) => c.status.conditions?.some((x) => x.type === 'Established' && x.status === 'True'))
+    .map((c) => c.metadata.name);
+  expect(established).toEqual(
+    expect.arrayContaining([
+      'httproutes.gateway.networking.k8s.io',
+      'gateways.gateway.networking.k8s.io',
+      'servicemonitors.monitoring.coreos.com',
+    ]),
+  );
 });

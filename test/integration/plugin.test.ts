@@ -37,7 +37,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s plugin', (_, helm) => 
     expect(run(['plugin', 'list']).out).toMatch(/goservice\s+0\.1\.0/);
     const help = run(['goservice', '--help']);
     expect(help.code).toBe(0);
-    for (const cmd of ['create', 'bump', 'upgrade', 'history', 'rollback']) expect(help.out).toContain(cmd);
+    for (const cmd of ['create', 'bump', 'diff', 'upgrade', 'history', 'rollback']) expect(help.out).toContain(cmd);
   });
 
   it('the install hook is idempotent: a second run installs and builds nothing', () => {

@@ -142,3 +142,14 @@ export function buildahSetsBuildPlatform(localImage: string, foreignPlatform: st
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The environment under which a program that runs buildah itself (helm
+ * goservice publish) uses the project's local store, isolation and cache
+ * directory (scripts/buildah-local.sh), plus this machine's Go module settings.
+ */
+export function builderEnv(): NodeJS.ProcessEnv {
+  const [storage, isolation, tmp] = run('bash', ['-c', `. ${JSON.stringify(LOCAL)} && printf '%s\\n' "$CONTAINERS_STORAGE_CONF" "$BUILDAH_ISOLATION" "$TMPDIR"`]).split('\n');
+  const goEnv = JSON.parse(run('go', ['env', '-json', 'GOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GOFLAGS'])) as Record<string, string>;
+  return { ...goEnv, CONTAINERS_STORAGE_CONF: storage, BUILDAH_ISOLATION: isolation, TMPDIR: tmp };
+}

@@ -1,6 +1,7 @@
 // The local control plane of scripts/cluster.sh (etcd, kube-apiserver,
 // kube-controller-manager, kube-scheduler and kwok's fake nodes).
 import { spawn, spawnSync, SpawnSyncOptions } from 'child_process';
+import { readFileSync } from 'fs';
 import * as path from 'path';
 import { kubectlBin, repoRoot, toolPath } from './tools';
 
@@ -98,4 +99,28 @@ export function clusterNamespaces(): string[] {
     if (namespaces.length) kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...namespaces]);
   });
   return namespaces;
+}
+
+export interface LocalRegistry {
+  /** host:port on 127.0.0.1 */
+  host: string;
+  user: string;
+  password: string;
+  /** Path of the local CA that signed the registry's certificate. */
+  caFile: string;
+}
+
+/** The OCI registry `cluster.sh up` started, from .tools/cluster/registry.env. */
+export function localRegistry(): LocalRegistry {
+  const file = path.join(repoRoot, '.tools', 'cluster', 'registry.env');
+  const vars: Record<string, string> = {};
+  // Values are printf %q output of plain tokens: no quoting to undo.
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (m) vars[m[1]] = m[2];
+  }
+  for (const k of ['REGISTRY', 'REGISTRY_USER', 'REGISTRY_PASSWORD', 'REGISTRY_CA']) {
+    if (!vars[k]) throw new Error(`${file} has no ${k}`);
+  }
+  return { host: vars.REGISTRY, user: vars.REGISTRY_USER, password: vars.REGISTRY_PASSWORD, caFile: vars.REGISTRY_CA };
 }

@@ -90,7 +90,7 @@ describe('create: good input', () => {
     ['defaults', [], (v: any) => expect(v.autoscaling.enabled).toBe(true)],
     ['flags reach values', ['--port', '9090', '--cpu-request', '250m', '--memory-limit', '256Mi', '--image', 'reg.example.com/hello'], (v: any) => {
       expect(v.containerPort).toBe(9090);
-      expect(v.resources).toEqual({ requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+      expect(v.resources).toEqual({ requests: { cpu: '250m', memory: '64Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '256Mi' } });
       expect(v.image.repository).toBe('reg.example.com/hello');
     }],
     ['HPA off with replicas', ['--no-hpa', '--replicas', '3'], (v: any) => {
@@ -107,7 +107,7 @@ describe('create: good input', () => {
       })],
     ['--set after flags; null deletes a default', ['--max-replicas', '4', '--set', 'autoscaling.maxReplicas=6,resources.limits.cpu=null'], (v: any) => {
       expect(v.autoscaling.maxReplicas).toBe(6);
-      expect(v.resources.limits).toEqual({ memory: '128Mi' });
+      expect(v.resources.limits).toEqual({ memory: '128Mi', 'ephemeral-storage': '256Mi' });
     }],
   ] as const)('%s', (_, args, check) => {
     const dir = fixtureCopy('hello');

@@ -46,6 +46,7 @@ describe('detectModule on the fixtures', () => {
       vendored: false,
       hasGoSum: false,
       localReplaceDirs: [],
+      serves: { grpcHealth: false, metrics: false },
       warnings: [],
     });
   });

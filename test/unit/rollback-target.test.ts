@@ -22,6 +22,15 @@ describe('pickTarget', () => {
     expect(pick([rev(1, 'superseded'), rev(2, 'failed'), rev(3, 'deployed')])).toBe(1);
   });
 
+  it('--previous-version goes to the newest good revision of another chart version than the live one', () => {
+    const afterAutoRollback = [rev(1, 'superseded', '0.1.1'), rev(2, 'superseded', '0.1.2'), rev(3, 'failed', '0.1.3'), rev(4, 'deployed', '0.1.2')];
+    expect(pick(afterAutoRollback)).toBe(2); // the plain rule: same version as live
+    expect(pick(afterAutoRollback, { previousVersion: true })).toBe(1);
+    expect(pick([rev(1, 'superseded', '0.1.0'), rev(2, 'superseded', '0.1.1'), rev(3, 'deployed', '0.1.2')], { previousVersion: true })).toBe(2);
+    expect(() => pick([rev(1, 'superseded', '0.1.0'), rev(2, 'deployed', '0.1.0')], { previousVersion: true })).toThrow(/other than 0.1.0/);
+    expect(() => pick([rev(1, 'superseded', '0.1.0'), rev(2, 'deployed', '0.1.1')], { previousVersion: true, revision: 1 })).toThrow(UsageError);
+  });
+
   it('an explicit revision is used as given, if it exists', () => {
     expect(pick([rev(1, 'superseded'), rev(2, 'failed'), rev(3, 'deployed')], { revision: 2 })).toBe(2);
     expect(() => pick([rev(1, 'deployed')], { revision: 4 })).toThrow(/has no revision 4/);

@@ -30,6 +30,33 @@ describe('checkRules', () => {
       'podDisruptionBudget.maxUnavailable: must not be set together with podDisruptionBudget.minAvailable (set minAvailable to null) (got "10%")',
     ],
     ['not a quantity', { resources: { limits: { memory: '128MB' } } }, 'resources.limits.memory: must be a Kubernetes quantity such as 500m or 128Mi (got "128MB")'],
+    [
+      'HPA without a metric',
+      { autoscaling: { targetCPUUtilizationPercentage: null } },
+      'autoscaling.targetCPUUtilizationPercentage: must be set, or autoscaling.targetMemoryUtilizationPercentage, when autoscaling.enabled is true (an HPA needs a metric)',
+    ],
+    [
+      'PDB protecting nothing',
+      { podDisruptionBudget: { minAvailable: null } },
+      'podDisruptionBudget.minAvailable: must be set, or podDisruptionBudget.maxUnavailable, when podDisruptionBudget.enabled is true (a PodDisruptionBudget needs one)',
+    ],
+    ['PDB blocking drains (HPA)', { podDisruptionBudget: { minAvailable: 3 } }, 'podDisruptionBudget.minAvailable: must be below autoscaling.minReplicas (2) so that a node can be drained (got 3)'],
+    [
+      'PDB blocking drains (fixed replicas)',
+      { autoscaling: { enabled: false }, replicaCount: 2, podDisruptionBudget: { minAvailable: 2 } },
+      'podDisruptionBudget.minAvailable: must be below replicaCount (2) so that a node can be drained (got 2)',
+    ],
+    ['PDB 100%', { podDisruptionBudget: { minAvailable: '100%' } }, 'podDisruptionBudget.minAvailable: must be below 100% so that a node can be drained (got "100%")'],
+    ['PDB 0%', { podDisruptionBudget: { minAvailable: null, maxUnavailable: '0%' } }, 'podDisruptionBudget.maxUnavailable: must be above 0 so that a node can be drained (got "0%")'],
+    ['volumeMount', { volumeMounts: [{ name: 'data', mountPath: '/data' }] }, 'volumeMounts[0].name: must name an entry of volumes (got "data")'],
+    ['volume named tmp', { volumes: [{ name: 'tmp', emptyDir: {} }] }, 'volumes[0].name: must not be tmp (the chart\'s /tmp volume) (got "tmp")'],
+    [
+      'ServiceMonitor',
+      { metrics: { serviceMonitor: { enabled: true } } },
+      'metrics.serviceMonitor.enabled: must be false when metrics.enabled is false (a ServiceMonitor scrapes the metrics port)',
+    ],
+    ['grace period', { terminationGracePeriodSeconds: 3 }, 'terminationGracePeriodSeconds: must be greater than preStopSleepSeconds (5) (got 3)'],
+    ['grace period by default', { terminationGracePeriodSeconds: null, preStopSleepSeconds: 30 }, 'terminationGracePeriodSeconds: must be greater than preStopSleepSeconds (30) (got 30)'],
   ])('message: %s', (_name, values, expected) => {
     expect(messages(values)).toEqual([expected]);
   });
@@ -70,7 +97,7 @@ describe('rule messages with values from any chart', () => {
     const huge = `${'9'.repeat(200)}`;
     const out = checkRules({
       resources: { requests: { cpu: { secret: 'hunter2' }, memory: '1Gi' }, limits: { cpu: '1', memory: `${huge}Mi` } },
-      autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 1 },
+      autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 1, targetCPUUtilizationPercentage: 80 },
     }).map(formatIssue);
     expect(out).toEqual([
       'resources.requests.cpu: must be a Kubernetes quantity such as 500m or 128Mi (got a map)',

@@ -1,10 +1,10 @@
 {{/* Chart name, or nameOverride. */}}
-{{- define "goservice.name" -}}
+{{- define "withdeps.name" -}}
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{/* Full resource name: fullnameOverride, else release-name (the release name alone when it contains the name). */}}
-{{- define "goservice.fullname" -}}
+{{- define "withdeps.fullname" -}}
 {{- if .Values.fullnameOverride }}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
 {{- else }}
@@ -18,26 +18,26 @@
 {{- end }}
 
 {{/* chart-version, for the helm.sh/chart label. */}}
-{{- define "goservice.chart" -}}
+{{- define "withdeps.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{- define "goservice.labels" -}}
-helm.sh/chart: {{ include "goservice.chart" . | quote }}
-{{ include "goservice.selectorLabels" . }}
+{{- define "withdeps.labels" -}}
+helm.sh/chart: {{ include "withdeps.chart" . | quote }}
+{{ include "withdeps.selectorLabels" . }}
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
 app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- end }}
 
-{{- define "goservice.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "goservice.name" . | quote }}
+{{- define "withdeps.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "withdeps.name" . | quote }}
 app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end }}
 
 {{/* The container image: repository@digest when image.digest is set, else repository:tag (the tag defaults to appVersion). */}}
-{{- define "goservice.image" -}}
+{{- define "withdeps.image" -}}
 {{- $image := .Values.image }}
 {{- if $image.digest }}
 {{- printf "%s@%s" $image.repository $image.digest }}
@@ -46,16 +46,16 @@ app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end }}
 {{- end }}
 
-{{- define "goservice.serviceAccountName" -}}
+{{- define "withdeps.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
-{{- default (include "goservice.fullname" .) .Values.serviceAccount.name }}
+{{- default (include "withdeps.fullname" .) .Values.serviceAccount.name }}
 {{- else }}
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
 
 {{/* A value in a message: strings as they are, anything else as JSON. */}}
-{{- define "goservice.show" -}}
+{{- define "withdeps.show" -}}
 {{- if kindIs "string" . }}{{ . }}{{ else }}{{ toJson . }}{{ end }}
 {{- end }}
 
@@ -64,7 +64,7 @@ Kubernetes quantity -> number (cores or bytes), printed so that float64 reads it
 Call with (list "<key path>" <quantity>). Sub-unit suffixes divide and the others
 multiply, as parseQuantity in the CLI does, so "100m" and "0.1" compare equal.
 */}}
-{{- define "goservice.quantity" -}}
+{{- define "withdeps.quantity" -}}
 {{- $path := index . 0 }}
 {{- $q := index . 1 }}
 {{- $re := "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[numkMGTPE])?$" }}
@@ -90,26 +90,29 @@ multiply, as parseQuantity in the CLI does, so "100m" and "0.1" compare equal.
 Cross-field rules the schema cannot express; the CLI checks the same ones with the
 same messages (src/values/rules.ts). Messages: "<key path>: <expected> (got <value>)".
 */}}
-{{- define "goservice.validate" -}}
+{{- define "withdeps.validate" -}}
 {{- $v := .Values }}
 {{- $res := $v.resources | default dict }}
 {{- $req := $res.requests | default dict }}
 {{- $lim := $res.limits | default dict }}
-{{- range $r := list "cpu" "memory" }}
+{{- range $r := list "cpu" "memory" "ephemeral-storage" }}
 {{- if and (hasKey $req $r) (hasKey $lim $r) }}
 {{- $rq := get $req $r }}
 {{- $lm := get $lim $r }}
-{{- $rqn := include "goservice.quantity" (list (printf "resources.requests.%s" $r) $rq) | float64 }}
-{{- $lmn := include "goservice.quantity" (list (printf "resources.limits.%s" $r) $lm) | float64 }}
+{{- $rqn := include "withdeps.quantity" (list (printf "resources.requests.%s" $r) $rq) | float64 }}
+{{- $lmn := include "withdeps.quantity" (list (printf "resources.limits.%s" $r) $lm) | float64 }}
 {{- if lt $lmn $rqn }}
-{{- fail (printf "resources.limits.%s: must be >= resources.requests.%s (%s) (got %s)" $r $r (include "goservice.show" $rq) (toJson $lm)) }}
+{{- fail (printf "resources.limits.%s: must be >= resources.requests.%s (%s) (got %s)" $r $r (include "withdeps.show" $rq) (toJson $lm)) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- $a := $v.autoscaling }}
 {{- if $a.enabled }}
 {{- if gt (float64 $a.minReplicas) (float64 $a.maxReplicas) }}
-{{- fail (printf "autoscaling.minReplicas: must be <= autoscaling.maxReplicas (%s) (got %s)" (include "goservice.show" $a.maxReplicas) (toJson $a.minReplicas)) }}
+{{- fail (printf "autoscaling.minReplicas: must be <= autoscaling.maxReplicas (%s) (got %s)" (include "withdeps.show" $a.maxReplicas) (toJson $a.minReplicas)) }}
+{{- end }}
+{{- if not (or (hasKey $a "targetCPUUtilizationPercentage") (hasKey $a "targetMemoryUtilizationPercentage")) }}
+{{- fail "autoscaling.targetCPUUtilizationPercentage: must be set, or autoscaling.targetMemoryUtilizationPercentage, when autoscaling.enabled is true (an HPA needs a metric)" }}
 {{- end }}
 {{- range $r, $target := dict "cpu" "targetCPUUtilizationPercentage" "memory" "targetMemoryUtilizationPercentage" }}
 {{- if and (hasKey $a $target) (not (hasKey $req $r)) }}
@@ -117,18 +120,66 @@ same messages (src/values/rules.ts). Messages: "<key path>: <expected> (got <val
 {{- end }}
 {{- end }}
 {{- end }}
-{{- $pdb := $v.podDisruptionBudget }}
-{{- if and (hasKey $pdb "minAvailable") (hasKey $pdb "maxUnavailable") }}
-{{- fail (printf "podDisruptionBudget.maxUnavailable: must not be set together with podDisruptionBudget.minAvailable (set minAvailable to null) (got %s)" (toJson $pdb.maxUnavailable)) }}
-{{- end }}
+{{- include "withdeps.validatePodDisruptionBudget" . }}
 {{- $na := $v.nodeAffinity | default dict }}
 {{- if and (or $na.required $na.preferred) (hasKey ($v.affinity | default dict) "nodeAffinity") }}
 {{- fail "affinity.nodeAffinity: must be unset when nodeAffinity.required or nodeAffinity.preferred is set" }}
 {{- end }}
+{{- $volumeNames := list }}
+{{- range $i, $vol := $v.volumes }}
+{{- if eq (toString $vol.name) "tmp" }}
+{{- fail (printf "volumes[%d].name: must not be tmp (the chart's /tmp volume) (got \"tmp\")" $i) }}
+{{- end }}
+{{- $volumeNames = append $volumeNames $vol.name }}
+{{- end }}
+{{- range $i, $m := $v.volumeMounts }}
+{{- if not (or (eq (toString $m.name) "tmp") (has $m.name $volumeNames)) }}
+{{- fail (printf "volumeMounts[%d].name: must name an entry of volumes (got %s)" $i (toJson $m.name)) }}
+{{- end }}
+{{- end }}
+{{- $metrics := $v.metrics | default dict }}
+{{- if and (dig "serviceMonitor" "enabled" false $metrics) (not $metrics.enabled) }}
+{{- fail "metrics.serviceMonitor.enabled: must be false when metrics.enabled is false (a ServiceMonitor scrapes the metrics port)" }}
+{{- end }}
+{{- $sleep := $v.preStopSleepSeconds | default 0 }}
+{{- if gt (float64 $sleep) 0.0 }}
+{{- $grace := 30 }}{{/* Kubernetes' default */}}
+{{- if hasKey $v "terminationGracePeriodSeconds" }}{{ $grace = $v.terminationGracePeriodSeconds }}{{ end }}
+{{- if le (float64 $grace) (float64 $sleep) }}
+{{- fail (printf "terminationGracePeriodSeconds: must be greater than preStopSleepSeconds (%s) (got %s)" (include "withdeps.show" $sleep) (toJson $grace)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* A PodDisruptionBudget must protect something and still let a node be drained. */}}
+{{- define "withdeps.validatePodDisruptionBudget" -}}
+{{- $v := .Values }}
+{{- $pdb := $v.podDisruptionBudget }}
+{{- $drain := "so that a node can be drained" }}
+{{- $min := $pdb.minAvailable }}
+{{- $max := $pdb.maxUnavailable }}
+{{- if and (hasKey $pdb "minAvailable") (hasKey $pdb "maxUnavailable") }}
+{{- fail (printf "podDisruptionBudget.maxUnavailable: must not be set together with podDisruptionBudget.minAvailable (set minAvailable to null) (got %s)" (toJson $max)) }}
+{{- else if $pdb.enabled }}
+{{- if not (or (hasKey $pdb "minAvailable") (hasKey $pdb "maxUnavailable")) }}
+{{- fail "podDisruptionBudget.minAvailable: must be set, or podDisruptionBudget.maxUnavailable, when podDisruptionBudget.enabled is true (a PodDisruptionBudget needs one)" }}
+{{- else if and (hasKey $pdb "maxUnavailable") (has (toJson $max) (list "0" "\"0%\"")) }}
+{{- fail (printf "podDisruptionBudget.maxUnavailable: must be above 0 %s (got %s)" $drain (toJson $max)) }}
+{{- else if eq (toJson $min) "\"100%\"" }}
+{{- fail (print "podDisruptionBudget.minAvailable: must be below 100% " $drain " (got \"100%\")") }}
+{{- else if and (hasKey $pdb "minAvailable") (not (kindIs "string" $min)) }}
+{{- $key := "replicaCount" }}
+{{- $replicas := $v.replicaCount }}
+{{- if $v.autoscaling.enabled }}{{ $key = "autoscaling.minReplicas" }}{{ $replicas = $v.autoscaling.minReplicas }}{{ end }}
+{{- if and (gt (float64 $replicas) 0.0) (ge (float64 $min) (float64 $replicas)) }}
+{{- fail (printf "podDisruptionBudget.minAvailable: must be below %s (%s) %s (got %s)" $key (include "withdeps.show" $replicas) $drain (toJson $min)) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* A nodeAffinity list entry as a NodeSelectorRequirement (no weight, no empty values), as JSON. */}}
-{{- define "goservice.matchExpression" -}}
+{{- define "withdeps.matchExpression" -}}
 {{- $e := omit . "weight" }}
 {{- if not $e.values }}{{ $e = omit $e "values" }}{{ end }}
 {{- toJson $e }}
@@ -139,16 +190,16 @@ The pod's affinity: raw .Values.affinity (pod affinity / anti-affinity), plus no
 built from the structured lists: all required entries ANDed in one node selector term,
 each preferred entry a weighted term of its own.
 */}}
-{{- define "goservice.affinity" -}}
+{{- define "withdeps.affinity" -}}
 {{- $affinity := deepCopy (.Values.affinity | default dict) }}
 {{- $na := .Values.nodeAffinity | default dict }}
 {{- $required := list }}
 {{- range $na.required }}
-{{- $required = append $required (include "goservice.matchExpression" . | fromJson) }}
+{{- $required = append $required (include "withdeps.matchExpression" . | fromJson) }}
 {{- end }}
 {{- $preferred := list }}
 {{- range $na.preferred }}
-{{- $term := dict "matchExpressions" (list (include "goservice.matchExpression" . | fromJson)) }}
+{{- $term := dict "matchExpressions" (list (include "withdeps.matchExpression" . | fromJson)) }}
 {{- $preferred = append $preferred (dict "weight" (int .weight) "preference" $term) }}
 {{- end }}
 {{- if or $required $preferred }}
@@ -166,8 +217,12 @@ each preferred entry a weighted term of its own.
 {{- end }}
 {{- end }}
 
-{{/* Container env: PORT (the containerPort), GOMEMLIMIT / GOMAXPROCS from the limits (each unless env sets it), then .Values.env. */}}
-{{- define "goservice.env" -}}
+{{/*
+Container env: PORT (the containerPort), GOMAXPROCS from the CPU limit (downward API),
+GOMEMLIMIT as goRuntime.memoryLimitPercent of the memory limit in bytes (computed here),
+each unless env sets it; then secretEnv, then .Values.env.
+*/}}
+{{- define "withdeps.env" -}}
 {{- $names := list }}
 {{- range .Values.env }}{{ $names = append $names .name }}{{ end }}
 {{- $limits := dig "limits" dict (.Values.resources | default dict) }}
@@ -176,11 +231,18 @@ each preferred entry a weighted term of its own.
 {{- if not (has "PORT" $names) }}
 {{- $env = append $env (dict "name" "PORT" "value" (toString (.Values.containerPort | int64))) }}
 {{- end }}
-{{- range $var, $from := dict "GOMEMLIMIT" (list $rt.memoryLimitFromResources "memory") "GOMAXPROCS" (list $rt.maxProcsFromCpuLimit "cpu") }}
-{{- $resource := index $from 1 }}
-{{- if and (index $from 0) (hasKey $limits $resource) (not (has $var $names)) }}
-{{- $env = append $env (dict "name" $var "valueFrom" (dict "resourceFieldRef" (dict "resource" (printf "limits.%s" $resource)))) }}
+{{- if and $rt.maxProcsFromCpuLimit (hasKey $limits "cpu") (not (has "GOMAXPROCS" $names)) }}
+{{- $env = append $env (dict "name" "GOMAXPROCS" "valueFrom" (dict "resourceFieldRef" (dict "resource" "limits.cpu"))) }}
 {{- end }}
+{{- if and $rt.memoryLimitFromResources (hasKey $limits "memory") (not (has "GOMEMLIMIT" $names)) }}
+{{- $bytes := include "withdeps.quantity" (list "resources.limits.memory" $limits.memory) | float64 }}
+{{- $percent := $rt.memoryLimitPercent | default 90 }}
+{{- $env = append $env (dict "name" "GOMEMLIMIT" "value" (divf (mulf $bytes $percent) 100 | floor | int64 | toString)) }}
+{{- end }}
+{{- range .Values.secretEnv }}
+{{- $ref := dict "name" .secretName "key" .key }}
+{{- if hasKey . "optional" }}{{ $_ := set $ref "optional" .optional }}{{ end }}
+{{- $env = append $env (dict "name" .name "valueFrom" (dict "secretKeyRef" $ref)) }}
 {{- end }}
 {{- with concat $env .Values.env }}
 {{- toYaml . }}
@@ -188,16 +250,49 @@ each preferred entry a weighted term of its own.
 {{- end }}
 
 {{/* topologySpreadConstraints; an entry without labelSelector selects this release's pods. */}}
-{{- define "goservice.topologySpreadConstraints" -}}
+{{- define "withdeps.topologySpreadConstraints" -}}
 {{- $out := list }}
 {{- range .Values.topologySpreadConstraints }}
 {{- $c := deepCopy . }}
 {{- if not (hasKey $c "labelSelector") }}
-{{- $_ := set $c "labelSelector" (dict "matchLabels" (include "goservice.selectorLabels" $ | fromYaml)) }}
+{{- $_ := set $c "labelSelector" (dict "matchLabels" (include "withdeps.selectorLabels" $ | fromYaml)) }}
 {{- end }}
 {{- $out = append $out $c }}
 {{- end }}
 {{- with $out }}
 {{- toYaml . }}
 {{- end }}
+{{- end }}
+
+{{/* envFrom: .Values.envFrom, then the chart's ConfigMap (config), whose keys win. */}}
+{{- define "withdeps.envFrom" -}}
+{{- $from := .Values.envFrom | default list }}
+{{- if .Values.config }}
+{{- $from = append $from (dict "configMapRef" (dict "name" (include "withdeps.fullname" .))) }}
+{{- end }}
+{{- with $from }}
+{{- toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Name of the service port: grpc when service.appProtocol is grpc, else http. */}}
+{{- define "withdeps.portName" -}}
+{{- if eq (.Values.service.appProtocol | default "") "grpc" }}grpc{{ else }}http{{ end }}
+{{- end }}
+
+{{/* metrics.port when metrics are on and served on a port of their own, else nothing. */}}
+{{- define "withdeps.metricsPort" -}}
+{{- $m := .Values.metrics | default dict }}
+{{- if and $m.enabled $m.port (ne (int64 $m.port) (int64 .Values.containerPort)) }}{{ $m.port | int64 }}{{ end }}
+{{- end }}
+
+{{/* The named port Prometheus scrapes: metrics on a port of their own, else the service port. */}}
+{{- define "withdeps.metricsPortName" -}}
+{{- if include "withdeps.metricsPort" . }}metrics{{ else }}{{ include "withdeps.portName" . }}{{ end }}
+{{- end }}
+
+{{/* Labels of this release's test pod (not the selector labels: the Service must not select it). */}}
+{{- define "withdeps.testLabels" -}}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+app.kubernetes.io/component: "test"
 {{- end }}

@@ -1,0 +1,13 @@
+// A sample Go module with its chart, Dockerfile and .dockerignore, as `create`
+// leaves it: what `helm goservice ci` reads.
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixtureCopy } from './cli';
+import { repoRoot } from './tools';
+
+export function moduleWithChart(name = 'withdeps'): string {
+  const dir = fixtureCopy(name);
+  cpSync(join(repoRoot, 'charts', name), join(dir, 'charts', name), { recursive: true });
+  for (const f of ['Dockerfile', '.dockerignore']) cpSync(join(repoRoot, 'test/golden', name, f), join(dir, f));
+  return dir;
+}
