@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 
 // Flag definitions shared by several commands.
 
@@ -42,4 +42,17 @@ export const caFileFlag = {
 export const chartVersionFlags = {
   version: Flags.string({ helpValue: 'X', description: 'version of a published (oci://) chart; list them with helm goservice versions' }),
   ...caFileFlag,
+};
+
+/** RELEASE and CHART, as upgrade and diff take them. */
+export const releaseChartArgs = {
+  release: Args.string({ required: true, description: 'release name' }),
+  chart: Args.string({ description: 'chart directory, packaged chart (.tgz), or published chart oci://HOST/NAMESPACE/charts/NAME with --version (default: the single chart under ./charts)' }),
+};
+
+/** The chart version, values and image tag an upgrade deploys (upgrade, diff). */
+export const deployFlags = {
+  ...valuesFlags,
+  ...chartVersionFlags,
+  'image-tag': Flags.string({ description: 'image tag to deploy (sets image.tag): letters, digits, "_", ".", "-", at most 128' }),
 };

@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command';
-import { chartVersionFlags, jsonFlag, namespaceFlag, valuesFlags } from '../flags';
+import { deployFlags, jsonFlag, namespaceFlag, releaseChartArgs } from '../flags';
 import { helmClient } from '../helm/client';
 import { diff } from '../release/diff';
 import { formatDiff, useColour } from '../release/object-diff';
@@ -13,14 +13,9 @@ Colours on a terminal only (not with NO_COLOR).
 
 Exit codes: 0 done (with --detailed-exitcode: no changes), 2 usage, or with --detailed-exitcode: changes, 3 invalid values (or objects the API server refuses), 4 another operation on the release is in progress, 5 chart or namespace not found, 6 Helm or the API server failed, 7 a file could not be read, 130 interrupted.`;
   static examples = ['<%= config.bin %> diff hello', '<%= config.bin %> diff orders oci://ghcr.io/acme/charts/orders --version 1.4.1', '<%= config.bin %> diff hello charts/hello -f prod.yaml --set replicaCount=3 --detailed-exitcode'];
-  static args = {
-    release: Args.string({ required: true, description: 'release name' }),
-    chart: Args.string({ description: 'chart directory, packaged chart (.tgz), or published chart oci://HOST/NAMESPACE/charts/NAME with --version (default: the single chart under ./charts)' }),
-  };
+  static args = releaseChartArgs;
   static flags = {
-    ...valuesFlags,
-    ...chartVersionFlags,
-    'image-tag': Flags.string({ description: 'image tag to deploy (sets image.tag): letters, digits, "_", ".", "-", at most 128' }),
+    ...deployFlags,
     'detailed-exitcode': Flags.boolean({ description: 'exit 2 when there are changes, 0 when there are none' }),
     ...namespaceFlag,
     ...jsonFlag,

@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command';
-import { chartVersionFlags, jsonFlag, namespaceFlag, timeoutFlag, valuesFlags } from '../flags';
+import { deployFlags, jsonFlag, namespaceFlag, releaseChartArgs, timeoutFlag } from '../flags';
 import { helmClient } from '../helm/client';
 import { diff } from '../release/diff';
 import { formatDiff, useColour } from '../release/object-diff';
@@ -21,14 +21,9 @@ A published chart (oci://HOST/NAMESPACE/charts/NAME --version X) is pulled into 
 
 Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, --version, --ca-file, HELM_BIN), 3 invalid values, 4 another operation on the release is in progress or won a race, 5 chart, chart version, release or namespace not found, 6 the upgrade failed or was stopped with a diagnosis (or the cluster or registry is unreachable: nothing attempted), 7 a file could not be read, 130 interrupted.`;
   static examples = ['<%= config.bin %> upgrade hello --image-tag 1.4.0', '<%= config.bin %> upgrade orders oci://ghcr.io/acme/charts/orders --version 1.4.0 --diff', '<%= config.bin %> upgrade hello charts/hello -f prod.yaml --set replicaCount=3'];
-  static args = {
-    release: Args.string({ required: true, description: 'release name' }),
-    chart: Args.string({ description: 'chart directory, packaged chart (.tgz), or published chart oci://HOST/NAMESPACE/charts/NAME with --version (default: the single chart under ./charts)' }),
-  };
+  static args = releaseChartArgs;
   static flags = {
-    ...valuesFlags,
-    ...chartVersionFlags,
-    'image-tag': Flags.string({ description: 'image tag to deploy (sets image.tag): letters, digits, "_", ".", "-", at most 128' }),
+    ...deployFlags,
     ...timeoutFlag,
     'create-namespace': Flags.boolean({ description: 'create the namespace if it does not exist' }),
     'dry-run': Flags.boolean({ description: 'server-side dry run: render and validate in the cluster, store nothing' }),

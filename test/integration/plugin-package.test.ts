@@ -10,7 +10,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureCopy } from '../support/cli';
-import { HELMS, repoRoot } from '../support/tools';
+import { helmHomeEnv, HELMS, repoRoot } from '../support/tools';
 
 jest.setTimeout(120_000);
 
@@ -67,10 +67,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s', (_, helm) => {
     const home = mkdtempSync(join(work, `${helm.name}-`));
     const env = {
       ...process.env,
-      HELM_PLUGINS: join(home, 'data/plugins'),
-      HELM_CONFIG_HOME: join(home, 'config'),
-      HELM_CACHE_HOME: join(home, 'cache'),
-      HELM_DATA_HOME: join(home, 'data'),
+      ...helmHomeEnv(home),
       npm_config_offline: 'true',
     };
     const before = requests.length;

@@ -3,18 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureCopy } from '../support/cli';
-import { HELMS, repoRoot } from '../support/tools';
+import { helmHomeEnv, HELMS, repoRoot } from '../support/tools';
 
 /** A Helm with a home of its own, so plugin installs stay out of the user's. */
 function isolatedHelm(bin: string, name: string) {
   const home = mkdtempSync(join(tmpdir(), `goservice-${name}-`));
   const env = {
     ...process.env,
-    // Helm 4 installs into $HELM_DATA_HOME/plugins whatever HELM_PLUGINS says: keep them one.
-    HELM_PLUGINS: join(home, 'data/plugins'),
-    HELM_CONFIG_HOME: join(home, 'config'),
-    HELM_CACHE_HOME: join(home, 'cache'),
-    HELM_DATA_HOME: join(home, 'data'),
+    ...helmHomeEnv(home),
   };
   const run = (args: string[], cwd = repoRoot) => {
     const r = spawnSync(bin, args, { cwd, env, encoding: 'utf8' });

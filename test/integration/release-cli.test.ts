@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { until } from '../support/async';
 import { fixtureCopy, runCli } from '../support/cli';
 import { clusterNamespaces, kubeconfigPath, kubectl } from '../support/cluster';
-import { HELMS, HelmTool, repoRoot } from '../support/tools';
+import { helmHomeEnv, HELMS, HelmTool, repoRoot } from '../support/tools';
 
 jest.setTimeout(240_000);
 
@@ -24,11 +24,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: helm goservice', (_, 
   const home = mkdtempSync(join(tmpdir(), `gs-cli-${helm.name}-`));
   const helmEnv = {
     KUBECONFIG: kubeconfigPath,
-    // Helm 4 installs a local plugin under $HELM_DATA_HOME/plugins whatever HELM_PLUGINS says.
-    HELM_PLUGINS: join(home, 'data', 'plugins'),
-    HELM_CONFIG_HOME: join(home, 'config'),
-    HELM_CACHE_HOME: join(home, 'cache'),
-    HELM_DATA_HOME: join(home, 'data'),
+    ...helmHomeEnv(home),
     GOSERVICE_CACHE: join(home, 'gs-cache'),
   };
   const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, ...helmEnv, ...extra });

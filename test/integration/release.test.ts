@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { runBackground, until } from '../support/async';
 import { fixtureCopy, RUN, runCli } from '../support/cli';
 import { clusterNamespaces, kubeconfigPath, kubectl } from '../support/cluster';
-import { HELMS, HelmTool, repoRoot } from '../support/tools';
+import { helmHomeEnv, HELMS, HelmTool, repoRoot } from '../support/tools';
 
 jest.setTimeout(180_000);
 
@@ -30,12 +30,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
   const home = mkdtempSync(join(tmpdir(), `gs-release-${helm.name}-`));
   const helmEnv = {
     KUBECONFIG: kubeconfigPath,
-    // Helm 4.3.1 installs a local plugin under $HELM_DATA_HOME/plugins whatever
-    // HELM_PLUGINS says, so both point there.
-    HELM_PLUGINS: join(home, 'data', 'plugins'),
-    HELM_CONFIG_HOME: join(home, 'config'),
-    HELM_CACHE_HOME: join(home, 'cache'),
-    HELM_DATA_HOME: join(home, 'data'),
+    ...helmHomeEnv(home),
   };
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 

@@ -37,3 +37,17 @@ export const HELMS: HelmTool[] = [helm('helm3', 3), helm('helm4', 4)];
 
 /** kubectl, built with the control plane (scripts/tools.sh cluster). */
 export const kubectlBin = path.join(toolsBin, 'kubectl');
+
+/**
+ * Helm's directories inside HOME, so plugin installs and registry logins stay out of
+ * the user's. Helm 4 installs a local plugin into $HELM_DATA_HOME/plugins whatever
+ * HELM_PLUGINS says, so the two are kept one.
+ */
+export function helmHomeEnv(home: string): Record<string, string> {
+  return {
+    HELM_PLUGINS: path.join(home, 'data', 'plugins'),
+    HELM_CONFIG_HOME: path.join(home, 'config'),
+    HELM_CACHE_HOME: path.join(home, 'cache'),
+    HELM_DATA_HOME: path.join(home, 'data'),
+  };
+}
