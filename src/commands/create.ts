@@ -20,7 +20,7 @@ export default class Create extends BaseCommand {
     'chart-dir': Flags.string({ description: 'where the chart goes, relative to --dir [default: charts/NAME]' }),
     main: Flags.string({ description: 'main package to build, e.g. ./cmd/orders [default: detected]' }),
     runtime: Flags.string({ options: [...RUNTIMES], default: 'distroless', description: 'runtime base image of the Dockerfile' }),
-    'go-version': Flags.string({ description: 'golang builder image tag [default: go.mod toolchain/go directive]' }),
+    'go-version': Flags.string({ description: 'golang builder image tag [default: the oldest patched Go release at least as new as the go/toolchain lines of go.mod, e.g. 1.26]' }),
     'version-var': Flags.string({ description: 'variable set to the VERSION build arg with -ldflags -X, e.g. main.version' }),
     'app-version': Flags.string({ default: '0.1.0', description: 'Chart appVersion (and default image tag)' }),
     'chart-version': Flags.string({ default: '0.1.0', description: 'Chart version' }),

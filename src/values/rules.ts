@@ -13,6 +13,8 @@ const DEFAULT_GRACE_SECONDS = 30;
 /** The chart's own volume (the writable /tmp). */
 const TMP_VOLUME = 'tmp';
 
+const PERCENT = /^[0-9]+%$/;
+
 /** Set and not null (Helm deletes null values before rendering). */
 const isSet = (obj: unknown, key: string) => (obj as any)?.[key] != null;
 
@@ -106,7 +108,10 @@ function pdbIssues(values: Values): ValidationIssue[] {
   if (max === 0 || max === '0%') return [{ path: 'podDisruptionBudget.maxUnavailable', value: max, message: `must be above 0 ${drain}` }];
   if (min === '100%') return [{ path: 'podDisruptionBudget.minAvailable', value: min, message: `must be below 100% ${drain}` }];
   const [replicasKey, replicas] = values.autoscaling?.enabled ? ['autoscaling.minReplicas', values.autoscaling.minReplicas] : ['replicaCount', values.replicaCount];
-  if (typeof min === 'number' && typeof replicas === 'number' && replicas > 0 && min >= replicas) {
+  if (typeof replicas !== 'number' || replicas <= 0) return [];
+  // pods that must stay: a count, or a percentage of the replicas rounded up (as the eviction API does)
+  const staying = typeof min === 'number' ? min : typeof min === 'string' && PERCENT.test(min) ? Math.ceil((parseInt(min, 10) * replicas) / 100) : undefined;
+  if (staying !== undefined && staying >= replicas) {
     return [{ path: 'podDisruptionBudget.minAvailable', value: min, message: `must be below ${replicasKey} (${replicas}) ${drain}` }];
   }
   return [];

@@ -128,6 +128,7 @@ export const BAD_VALUES: BadValuesCase[] = [
   { name: 'PDB that protects nothing', values: { podDisruptionBudget: { minAvailable: null } }, path: 'podDisruptionBudget.minAvailable', by: 'rule' },
   { name: 'PDB minAvailable at the HPA minimum', values: { podDisruptionBudget: { minAvailable: 2 } }, path: 'podDisruptionBudget.minAvailable', by: 'rule' },
   { name: 'PDB minAvailable at the replica count', values: { autoscaling: { enabled: false }, replicaCount: 1 }, path: 'podDisruptionBudget.minAvailable', by: 'rule' },
+  { name: 'PDB percentage keeping every pod', values: { podDisruptionBudget: { minAvailable: '50%' }, autoscaling: { minReplicas: 1 } }, path: 'podDisruptionBudget.minAvailable', by: 'rule' },
   { name: 'PDB minAvailable 100%', values: { podDisruptionBudget: { minAvailable: '100%' } }, path: 'podDisruptionBudget.minAvailable', by: 'rule' },
   { name: 'PDB maxUnavailable 0', values: { podDisruptionBudget: { minAvailable: null, maxUnavailable: 0 } }, path: 'podDisruptionBudget.maxUnavailable', by: 'rule' },
   { name: 'volumeMount of no volume', values: { volumeMounts: [{ name: 'data', mountPath: '/data' }] }, path: 'volumeMounts[0].name', by: 'rule' },

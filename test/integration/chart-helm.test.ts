@@ -431,6 +431,15 @@ describe.each(HELMS)('hostile strings under $name --skip-schema-validation', (he
     ['service.type', { service: { type: `ClusterIP${SMUGGLE}` } }, (o) => expect(o.find((x) => x.kind === 'Service').spec.type).toBe(`ClusterIP${SMUGGLE}`)],
     ['fullnameOverride', { fullnameOverride: 'n\nhostPID: true' }, (o) => expect(deployment(o).metadata.name).toBe('n\nhostPID: true')],
     ['nameOverride', { nameOverride: 'n\nhostPID: true' }, (o) => expect(deployment(o).spec.selector.matchLabels['app.kubernetes.io/name']).toBe('n\nhostPID: true')],
+    ['config', { config: { A: `x${SMUGGLE}` } }, (o) => expect(o.find((x) => x.kind === 'ConfigMap').data.A).toBe(`x${SMUGGLE}`)],
+    [
+      'ingress.hosts[0].host',
+      { ingress: { enabled: true, hosts: [{ host: `h${SMUGGLE}`, paths: [{ path: '/', pathType: 'Prefix' }] }] } },
+      (o) => expect(o.find((x) => x.kind === 'Ingress').spec.rules[0].host).toBe(`h${SMUGGLE}`),
+    ],
+    ['test.image', { test: { image: `busybox${SMUGGLE}` } }, (o) => expect(o.find((x) => x.kind === 'Pod').spec.containers[0].image).toBe(`busybox${SMUGGLE}`)],
+    ['networkPolicy.ingressNamespaces[0]', { networkPolicy: { enabled: true, ingressNamespaces: [`n${SMUGGLE}`] } }, (o) =>
+      expect(o.find((x) => x.kind === 'NetworkPolicy').spec.ingress[0].from[1].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe(`n${SMUGGLE}`)],
   ])('%s renders as one string, no field added, security context kept', (_, values, check) => {
     const objects = renderUnchecked(values);
     check(objects);

@@ -80,6 +80,10 @@ describe('checkRules', () => {
       podDisruptionBudget: { maxUnavailable: 1 },
       nodeAffinity: { preferred: [{ weight: 1, key: 'disktype', operator: 'Exists' }] },
       affinity: { nodeAffinity: {} },
+      volumes: [{ name: 'tmp', emptyDir: {} }],
+      volumeMounts: [{ name: 'data', mountPath: '/data' }],
+      metrics: { serviceMonitor: { enabled: true } },
+      terminationGracePeriodSeconds: 2,
     };
     expect(checkRules(withDefaults(values)).map((i) => i.path)).toEqual([
       'resources.limits.cpu',
@@ -87,7 +91,28 @@ describe('checkRules', () => {
       'resources.requests.memory',
       'podDisruptionBudget.maxUnavailable',
       'affinity.nodeAffinity',
+      'volumes[0].name',
+      'volumeMounts[0].name',
+      'metrics.serviceMonitor.enabled',
+      'terminationGracePeriodSeconds',
     ]);
+  });
+
+  test('PDB drain rules apply only when the PDB is on, and not to zero replicas', () => {
+    expect(messages({ podDisruptionBudget: { enabled: false, minAvailable: 5 } })).toEqual([]);
+    expect(messages({ autoscaling: { enabled: false }, replicaCount: 0 })).toEqual([]);
+    expect(messages({ autoscaling: { enabled: false }, replicaCount: 2 })).toEqual([]);
+    expect(messages({ podDisruptionBudget: { minAvailable: '50%' } })).toEqual([]);
+  });
+
+  test('a percentage minAvailable counts the pods it keeps, rounded up', () => {
+    expect(messages({ podDisruptionBudget: { minAvailable: '50%' }, autoscaling: { minReplicas: 1 } })).toEqual([
+      'podDisruptionBudget.minAvailable: must be below autoscaling.minReplicas (1) so that a node can be drained (got "50%")',
+    ]);
+    expect(messages({ podDisruptionBudget: { minAvailable: '70%' }, autoscaling: { minReplicas: 3 } })).toEqual([
+      'podDisruptionBudget.minAvailable: must be below autoscaling.minReplicas (3) so that a node can be drained (got "70%")',
+    ]);
+    expect(messages({ podDisruptionBudget: { minAvailable: '60%' }, autoscaling: { minReplicas: 4 } })).toEqual([]);
   });
 });
 

@@ -167,11 +167,15 @@ same messages (src/values/rules.ts). Messages: "<key path>: <expected> (got <val
 {{- fail (printf "podDisruptionBudget.maxUnavailable: must be above 0 %s (got %s)" $drain (toJson $max)) }}
 {{- else if eq (toJson $min) "\"100%\"" }}
 {{- fail (print "podDisruptionBudget.minAvailable: must be below 100% " $drain " (got \"100%\")") }}
-{{- else if and (hasKey $pdb "minAvailable") (not (kindIs "string" $min)) }}
+{{- else if hasKey $pdb "minAvailable" }}
 {{- $key := "replicaCount" }}
 {{- $replicas := $v.replicaCount }}
 {{- if $v.autoscaling.enabled }}{{ $key = "autoscaling.minReplicas" }}{{ $replicas = $v.autoscaling.minReplicas }}{{ end }}
-{{- if and (gt (float64 $replicas) 0.0) (ge (float64 $min) (float64 $replicas)) }}
+{{- /* pods that must stay: a count, or a percentage of the replicas rounded up (as the eviction API does) */}}
+{{- $staying := 0.0 }}
+{{- if kindIs "string" $min }}{{ $staying = ceil (divf (mulf (trimSuffix "%" $min | float64) (float64 $replicas)) 100) }}
+{{- else }}{{ $staying = float64 $min }}{{ end }}
+{{- if and (gt (float64 $replicas) 0.0) (ge $staying (float64 $replicas)) }}
 {{- fail (printf "podDisruptionBudget.minAvailable: must be below %s (%s) %s (got %s)" $key (include "hello.show" $replicas) $drain (toJson $min)) }}
 {{- end }}
 {{- end }}
