@@ -60,7 +60,7 @@ export function formatIssue(i: ValidationIssue): string {
 }
 
 // Keys whose values may be secret; everything under env is treated alike.
-const SECRET_KEY = /pass(word|wd|phrase)?|token|secret|key|credential|auth/i;
+export const SECRET_KEY = /pass(word|wd|phrase)?|token|secret|key|credential|auth/i;
 
 /**
  * " (got ...)" for an issue: lists and maps by their kind only (they may hold

@@ -37,3 +37,9 @@ export const timeoutFlag = {
 export const caFileFlag = {
   'ca-file': Flags.string({ helpValue: 'FILE', description: 'trust this CA (PEM) for the registry, as helm --ca-file' }),
 };
+
+/** Which published chart version to deploy or compare (upgrade, diff). */
+export const chartVersionFlags = {
+  version: Flags.string({ helpValue: 'X', description: 'version of a published (oci://) chart; list them with helm goservice versions' }),
+  ...caFileFlag,
+};

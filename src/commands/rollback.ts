@@ -15,6 +15,8 @@ Every rollback first checks that no operation on the release may still be runnin
   - a Helm process on this machine is working on the release (its arguments, read from /proc);
   - with --recover, the pending revision was written less than --grace ago: a Helm on another machine cannot be seen, and may still be waiting (up to its --timeout). A goservice command interrupted by SIGINT/SIGTERM waits for its Helm to exit and records that, so its pending revision is recovered at once.
 
+While Helm waits, progress goes to stderr: on a terminal one live line, otherwise one line per change, at most one every 2 s (none with --json or --quiet).
+
 Exit codes: 0 done, 2 usage, 4 an operation may still be running (or the release is pending: --recover), 5 release, revision or namespace not found, 6 the rollback failed, 130 interrupted (SIGINT/SIGTERM: passed on to Helm, which is waited for; the message says what state the release is in).`;
   static examples = ['<%= config.bin %> rollback hello', '<%= config.bin %> rollback hello 3', '<%= config.bin %> rollback hello --to-chart-version 0.1.0', '<%= config.bin %> rollback hello --recover', '<%= config.bin %> rollback hello --previous-version'];
   static args = {
@@ -26,6 +28,7 @@ Exit codes: 0 done, 2 usage, 4 an operation may still be running (or the release
     'previous-version': Flags.boolean({ description: 'go back to the newest good revision of the chart version before the live one (after an automatic rollback, the version before that)' }),
     recover: Flags.boolean({ description: 'roll back a release left pending by an interrupted operation (uninstall it if it was never deployed), once nothing may still be running on it' }),
     grace: Flags.string({ default: '5m', helpValue: 'DURATION', description: 'with --recover: refuse while the pending revision is younger than this (a Helm elsewhere may still work on it); 0s when you know none does' }),
+    quiet: Flags.boolean({ char: 'q', description: 'no progress lines while Helm waits' }),
     ...timeoutFlag,
     ...namespaceFlag,
     ...jsonFlag,
@@ -42,6 +45,7 @@ Exit codes: 0 done, 2 usage, 4 an operation may still be running (or the release
       timeout: flags.timeout,
       grace: flags.grace,
       notify: (line) => process.stderr.write(`${line}\n`),
+      progress: flags.json || flags.quiet ? undefined : process.stderr,
     });
     for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     if (flags.json) return this.log(JSON.stringify(r, null, 2));

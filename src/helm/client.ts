@@ -4,10 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { valid } from 'semver';
-import { OperationError, UsageError } from '../errors';
+import { NotFoundError, OperationError, UsageError } from '../errors';
 import { ProcessError, redactText, Runner, RunResult, processRunner, secretStrings } from '../process/run';
 import { privateTempDir } from '../process/user-dir';
-import { HelmInterrupted, helmOutput, mapHelmError } from './errors';
+import { HelmInterrupted, helmOutput, HelmStopped, mapHelmError } from './errors';
 import { mapRegistryVerbError } from './registry-errors';
 import { HELM_VERSION, helmVersionCache } from './version-cache';
 
@@ -60,12 +60,15 @@ export interface UpgradeArgs {
   rollbackOnFailure: boolean;
   createNamespace?: boolean;
   dryRun?: boolean; // server-side dry run: nothing is stored
+  stop?: AbortSignal; // stops Helm (SIGTERM): it marks the revision failed and, with rollbackOnFailure, rolls back
+  onStart?: () => void; // Helm has started
 }
 
 export interface RollbackArgs {
   release: string;
   revision: number;
   timeout: string;
+  onStart?: () => void; // Helm has started
 }
 
 export class HelmClient {
@@ -121,7 +124,7 @@ export class HelmClient {
     try {
       const file = join(tmp.path, 'values.json'); // JSON is YAML, and cheaper to load
       writeFileSync(file, JSON.stringify(a.values), { mode: 0o600, flag: 'wx' });
-      const r = await this.helm(await this.upgradeArgs(a, file), { verb: 'upgrade', release: a.release, redact });
+      const r = await this.helm(await this.upgradeArgs(a, file), { verb: 'upgrade', release: a.release, redact, stop: a.stop, onStart: a.onStart });
       const rel = parseJson(r.stdout, 'upgrade');
       return { ...toState(rel), warnings: helmOutput(r.stderr).warnings, manifest: renderedManifest(rel) };
     } finally {
@@ -141,12 +144,22 @@ export class HelmClient {
     return fromMetadata(parseJson((await this.helm(['get', 'metadata', release, '--output', 'json'], { verb: 'get metadata', release, read: true })).stdout, 'get metadata'));
   }
 
+  /** The manifest Helm stored for the release's latest revision; null when the release does not exist. */
+  async manifest(release: string): Promise<string | null> {
+    try {
+      return (await this.helm(['get', 'manifest', release], { verb: 'get manifest', release, read: true })).stdout;
+    } catch (e) {
+      if (e instanceof NotFoundError) return null;
+      throw e;
+    }
+  }
+
   async rollbackArgs(a: RollbackArgs): Promise<string[]> {
     return ['rollback', a.release, String(a.revision), '--timeout', a.timeout, ...waitFlag(await this.major())];
   }
 
   async rollback(a: RollbackArgs): Promise<void> {
-    await this.helm(await this.rollbackArgs(a), { verb: 'rollback', release: a.release });
+    await this.helm(await this.rollbackArgs(a), { verb: 'rollback', release: a.release, onStart: a.onStart });
   }
 
   /** `helm uninstall` (waits for the objects to go), for a release that was never deployed. */
@@ -198,14 +211,15 @@ export class HelmClient {
    * errors. `read`: a read-only verb, allowed after SIGINT/SIGTERM to tell the
    * state an interrupted operation left. `redact`: strings no output may show.
    */
-  private async helm(args: string[], o: { verb: string; release?: string; read?: boolean; redact?: string[] }): Promise<RunResult> {
+  private async helm(args: string[], o: { verb: string; release?: string; read?: boolean; redact?: string[]; stop?: AbortSignal; onStart?: () => void }): Promise<RunResult> {
     const { bin, namespace, kubeContext, env } = this.settings;
     const full = [...args, '--namespace', namespace, ...(kubeContext ? ['--kube-context', kubeContext] : [])];
-    const raw = await this.runner.run(bin, full, { env, afterInterrupt: o.read });
+    const raw = await this.runner.run(bin, full, { env, afterInterrupt: o.read, stop: o.stop, onStart: o.onStart });
     const r = { ...raw, stderr: redactText(raw.stderr, o.redact) }; // stdout is parsed, never shown, on success
     if (r.code === 0) return r;
     r.stdout = redactText(r.stdout, o.redact);
     if (r.interrupted) throw new HelmInterrupted(o.verb, r.interrupted, r.stderr);
+    if (r.stopped) throw new HelmStopped(o.verb, r.stderr);
     await this.major(); // a HELM_BIN that is no Helm at all is told as such (a usage error), not as a failed verb
     throw mapHelmError(new ProcessError(bin, full, r), { verb: o.verb, release: o.release, namespace });
   }

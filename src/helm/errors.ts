@@ -45,6 +45,16 @@ export class HelmInterrupted extends InterruptedError implements HelmOutput {
   }
 }
 
+/** A Helm verb that goservice stopped (SIGTERM, as on an interrupt) because it could not succeed; the caller tells the state it left. */
+export class HelmStopped extends OperationError implements HelmOutput {
+  readonly reason: string;
+  readonly warnings: string[];
+  constructor(readonly verb: string, readonly stderr: string) {
+    super(`helm ${verb} was stopped`);
+    ({ reason: this.reason, warnings: this.warnings } = helmOutput(stderr));
+  }
+}
+
 /** " (Helm warned: ...)" lines for a message, or nothing. */
 export function withWarnings(warnings: string[]): string {
   return warnings.length ? `\nHelm warned:\n${warnings.map((w) => `  ${w}`).join('\n')}` : '';

@@ -21,6 +21,15 @@ export interface DryRunOutcome {
   refusal?: string; // the API server's reason, when refused
   missingNamespace?: string; // not checked: its namespace does not exist
   warnings: string[]; // Warning headers of the answer (e.g. PodSecurity, deprecated APIs)
+  applied?: RawObject; // accepted: the object as the API server would store it
+}
+
+/** An object as the API server sent it (JSON, not the client's typed models). */
+export type RawObject = Record<string, any>;
+
+/** A running watch; `stop` ends it and its connection. */
+export interface WatchHandle {
+  stop(): void;
 }
 
 export const FIELD_MANAGER = 'goservice';
@@ -36,10 +45,14 @@ export class KubeClient {
   private heard: string[] = [];
   private agent?: Agent;
   private readonly api: K8s.KubernetesObjectApi;
+  private readonly core: K8s.CoreV1Api;
+  /** The body of the last answer, as text: read once here so the caller can have it raw. */
+  private lastBody = '';
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly k8s: typeof K8s,
-    kc: K8s.KubeConfig,
+    private readonly kc: K8s.KubeConfig,
     private readonly config: ResolvedKubeconfig,
     readonly target: KubeTarget,
     timeoutMs: number,
@@ -62,7 +75,9 @@ export class KubeClient {
       },
       post: async (res) => {
         this.heard.push(...warningTexts(res.headers['warning']));
-        return res;
+        const text = await res.body.text();
+        this.lastBody = text;
+        return new k8s.ResponseContext(res.httpStatusCode, res.headers, { text: async () => text, binary: async () => Buffer.from(text) });
       },
     };
     const configuration = k8s.createConfiguration({ baseServer: new k8s.ServerConfiguration(config.server, {}), authMethods: { default: kc }, promiseMiddleware: [middleware] });
@@ -72,6 +87,7 @@ export class KubeClient {
         this.defaultNamespace = config.namespace; // namespaced objects without one go there, as with Helm
       }
     })();
+    this.core = new k8s.CoreV1Api(configuration);
   }
 
   /** A client for the context Helm would use; fails early on unusable credentials. */
@@ -98,13 +114,92 @@ export class KubeClient {
     return this.config.namespace;
   }
 
+  /** Runs API calls one at a time: each answer's raw body and warnings belong to its call. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The answer of the last call as JSON (the client's typed models drop fields they do not know). */
+  private lastJson(): RawObject | undefined {
+    try {
+      return JSON.parse(this.lastBody);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The live object, as the API server stores it; null when it does not exist. Throws a typed error when the server cannot be used. */
+  read(o: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<RawObject | null> {
+    return this.exclusive(async () => {
+      try {
+        await this.api.read({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace ?? this.namespace } });
+        return this.lastJson() ?? null;
+      } catch (e) {
+        const st = statusOf(e);
+        if (st?.code === 404) return null;
+        if (/^Unrecognized API version and kind/.test((e as Error)?.message ?? '')) return null; // a kind the server does not serve has no live object
+        throw connectionError(e, this.target) ?? new OperationError(`reading ${objectRef(o, this.namespace)} failed: ${refusalMessage(e)}`.slice(0, 500));
+      }
+    });
+  }
+
+  /** The events about one object (by name) in a namespace, oldest first. */
+  events(namespace: string, name: string): Promise<RawObject[]> {
+    return this.exclusive(async () => {
+      await this.api.list('v1', 'Event', namespace, undefined, undefined, undefined, `involvedObject.name=${name}`);
+      const items = (this.lastJson()?.items ?? []) as RawObject[];
+      const at = (e: RawObject) => Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? '') || 0;
+      return items.sort((a, b) => at(a) - at(b));
+    });
+  }
+
+  /** The last `lines` log lines of a container (`previous`: of its last terminated run); '' when there are none. */
+  logs(namespace: string, pod: string, container: string, o: { previous?: boolean; lines?: number } = {}): Promise<string> {
+    return this.exclusive(async () => {
+      try {
+        return String(await this.core.readNamespacedPodLog({ name: pod, namespace, container, previous: o.previous, tailLines: o.lines ?? 20, limitBytes: 64 * 1024 }));
+      } catch {
+        return ''; // no logs (never started, no kubelet to ask): the diagnosis says so
+      }
+    });
+  }
+
+  /**
+   * Watches a collection (e.g. /api/v1/namespaces/NS/pods) from its current
+   * state: every object arrives as ADDED, then each change. A dropped
+   * connection is re-opened until `stop`.
+   */
+  watch(path: string, query: Record<string, string>, onEvent: (type: string, obj: RawObject) => void): WatchHandle {
+    let stopped = false;
+    let abort: AbortController | undefined;
+    const open = () => {
+      if (stopped) return;
+      new this.k8s.Watch(this.kc)
+        .watch(path, query, (type, obj) => !stopped && onEvent(type, obj), () => !stopped && setTimeout(open, 1000).unref())
+        .then((a) => (stopped ? a.abort() : (abort = a)), () => !stopped && setTimeout(open, 1000).unref());
+    };
+    open();
+    return {
+      stop() {
+        stopped = true;
+        abort?.abort();
+      },
+    };
+  }
+
   /**
    * Sends each object as a server-side apply (field manager "goservice", force)
    * with dryRun=All: the API server decodes, defaults, validates and admits it
    * against the live state, and stores nothing. One outcome per object, in order.
    * Throws a typed error when the server cannot be used (unreachable, credentials, rights).
    */
-  async dryRunApply(objects: readonly KubeObject[]): Promise<DryRunOutcome[]> {
+  dryRunApply(objects: readonly KubeObject[]): Promise<DryRunOutcome[]> {
+    return this.exclusive(() => this.dryRunApplyEach(objects));
+  }
+
+  private async dryRunApplyEach(objects: readonly KubeObject[]): Promise<DryRunOutcome[]> {
     const out: DryRunOutcome[] = [];
     for (const o of objects) {
       const unsendable = pathProblem(o);
@@ -125,7 +220,7 @@ export class KubeClient {
       }
       const base = { ref: objectRef(spec, this.namespace), kind: spec.kind, name: spec.metadata.name, namespace: spec.metadata.namespace, warnings: this.heard };
       if (error === undefined) {
-        out.push({ ...base, accepted: true });
+        out.push({ ...base, accepted: true, applied: this.lastJson() });
         continue;
       }
       const fatal = connectionError(error, this.target);

@@ -85,6 +85,11 @@ function onSignal(sig: Interrupt): void {
   }
 }
 
+/** Asks a child the runner started to stop (SIGTERM to its group), as an interrupt would: it may clean up before it exits. */
+export function stopChild(child: ChildProcess): void {
+  forward(child, 'SIGTERM');
+}
+
 // Children run in their own process group (so a terminal's Ctrl-C reaches them
 // once, through us): signal the group, or the child alone if that fails.
 function forward(child: ChildProcess, sig: Interrupt): void {

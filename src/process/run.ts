@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { basename } from 'node:path';
 import { InterruptedError, NotFoundError, OperationError } from '../errors';
-import { Interrupt, interruption, track } from './lifecycle';
+import { Interrupt, interruption, stopChild, track } from './lifecycle';
 
 export interface RunResult {
   code: number;
@@ -15,6 +15,8 @@ export interface RunResult {
   stderr: string;
   /** The signal that was forwarded to the child while it ran (it may have ended early because of it). */
   interrupted?: Interrupt;
+  /** RunOptions.stop fired while the child ran: it was sent SIGTERM. */
+  stopped?: true;
 }
 
 export interface RunOptions {
@@ -30,6 +32,10 @@ export interface RunOptions {
   afterInterrupt?: boolean;
   /** Sees the output as it arrives (stdout and stderr), e.g. to show an image build's progress. */
   onOutput?: (chunk: string) => void;
+  /** When it fires, the child is sent SIGTERM (as an interrupt would be) and waited for; the result says `stopped`. */
+  stop?: AbortSignal;
+  /** Called once the child has started. */
+  onStart?: () => void;
 }
 
 export interface Runner {
@@ -53,6 +59,13 @@ export const processRunner: Runner = {
         detached: true, // own process group: signals reach it once, forwarded by us
       });
       const untrack = track(child);
+      let stopped = false;
+      const stop = () => {
+        stopped = true;
+        stopChild(child);
+      };
+      if (opts.stop?.aborted) stop();
+      else opts.stop?.addEventListener('abort', stop, { once: true });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => (out.push(b), opts.onOutput?.(b.toString('utf8'))));
@@ -67,16 +80,19 @@ export const processRunner: Runner = {
       });
       child.on('close', (code, sig) => {
         untrack();
+        opts.stop?.removeEventListener('abort', stop);
         const now = interruption();
         resolve({
           code: code ?? 128 + (sig ? constants.signals[sig] ?? 0 : 0),
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
           ...(now && now !== before ? { interrupted: now } : {}),
+          ...(stopped ? { stopped: true as const } : {}),
         });
       });
       child.stdin.on('error', () => {}); // a child that exits without reading stdin (EPIPE)
       child.stdin.end(opts.input ?? '');
+      if (child.pid) opts.onStart?.();
     });
   },
 };

@@ -10,7 +10,9 @@ import { HelmError, HelmInterrupted, withWarnings } from '../helm/errors';
 import { holdInterrupts, interruption } from '../process/lifecycle';
 import { readRevisions, staleDeployed, stateOf } from './history';
 import { endedFor, InFlight, OperationMarkers, orphanDeadline } from './in-flight';
+import { OperationGuard } from './guard';
 import { checkDuration, checkRelease, checkTimeout, durationMs, isPending, wasDeployed } from './names';
+import { ProgressStream } from './progress';
 
 export interface RollbackOptions {
   release: string;
@@ -21,6 +23,7 @@ export interface RollbackOptions {
   timeout?: string;
   grace?: string; // --recover: how long a pending revision may still be worked on by a Helm we cannot see (default 5m)
   notify?: (line: string) => void; // says what is about to happen (e.g. an uninstall)
+  progress?: ProgressStream; // where to show progress while Helm waits (none: silent)
 }
 
 export interface RollbackResult {
@@ -160,7 +163,12 @@ async function rollbackHeld(helm: HelmClient, o: RollbackOptions): Promise<Rollb
       markers.clearEnded();
       return { release, namespace, action: 'uninstall', from: fromInfo, to: null, revision: null, status: 'uninstalled', warnings };
     }
-    await helm.rollback({ release, revision: to.revision, timeout });
+    const guard = new OperationGuard(helm.settings, release, { since: Date.now(), progress: o.progress, label: `rollback ${release}: `, failFast: false });
+    try {
+      await helm.rollback({ release, revision: to.revision, timeout, onStart: () => guard.start() });
+    } finally {
+      guard.stop();
+    }
     if (o.recover) markers.clearEnded();
     const now = await helm.status(release);
     return {

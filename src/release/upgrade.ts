@@ -8,13 +8,16 @@
 import { join } from 'node:path';
 import { InterruptedError, OperationError } from '../errors';
 import { HelmClient, ReleaseState, Revision } from '../helm/client';
-import { HelmError, HelmInterrupted, upgradeOutcome, UpgradeOutcome, withWarnings } from '../helm/errors';
+import { HelmError, HelmInterrupted, HelmStopped, upgradeOutcome, UpgradeOutcome, withWarnings } from '../helm/errors';
 import { checkToken } from '../inputs/grammar';
 import { holdInterrupts, interruption } from '../process/lifecycle';
 import { loadValuesFiles, mergeUserValues, mergeValues, parseSet, ValuesObject } from '../values/merge';
 import { validateValues } from '../values/validate';
 import { readSchema, readYamlMap } from './chart';
 import { ChartSource, resolveChart } from './chart-source';
+import { DiagnosedError, formatDiagnosis } from './diagnose';
+import { OperationGuard, sensitiveStrings } from './guard';
+import { ProgressStream } from './progress';
 import { liveSummary, readRevisions } from './history';
 import { OperationMarkers } from './in-flight';
 import { checkRelease, checkTimeout, isPending } from './names';
@@ -33,6 +36,9 @@ export interface UpgradeOptions {
   dryRun?: boolean;
   rollback?: boolean; // roll back on failure (default true)
   cwd?: string;
+  progress?: ProgressStream; // where to show progress while Helm waits (none: silent)
+  failFast?: boolean; // stop Helm as soon as the new pods cannot come up (default true)
+  graceMs?: number; // how long an unschedulable pod is waited for (default GRACE_MS)
 }
 
 export interface UpgradeResult extends ReleaseState {
@@ -45,7 +51,7 @@ export interface UpgradeResult extends ReleaseState {
  * chart's own defaults, schema and rules. --image-tag on a chart that pins an
  * image digest clears the digest, which would otherwise win over the tag.
  */
-export function prepareValues(chart: string | ChartSource, o: UpgradeOptions): ValuesObject {
+export function prepareValues(chart: string | ChartSource, o: Pick<UpgradeOptions, 'valuesFiles' | 'set' | 'imageTag'>): ValuesObject {
   const src = typeof chart === 'string' ? { label: chart, defaults: readYamlMap(join(chart, 'values.yaml')), schema: readSchema(chart) } : chart;
   const pinned = !!(src.defaults.image as { digest?: unknown } | undefined)?.digest;
   const user = mergeUserValues(
@@ -58,23 +64,33 @@ export function prepareValues(chart: string | ChartSource, o: UpgradeOptions): V
   return user;
 }
 
+/**
+ * The release, chart and values an upgrade (or its diff) uses, all checked
+ * before Helm touches the cluster: invalid values stop here.
+ */
+export async function upgradeInputs(helm: HelmClient, o: ChartInputs): Promise<{ release: string; chart: string; values: ValuesObject }> {
+  const release = checkRelease(o.release, true);
+  if (o.imageTag !== undefined) checkToken('imageTag', '--image-tag', o.imageTag);
+  helm.major().catch(() => {}); // `helm version` (local) runs while the chart is resolved and the values are checked
+  const source = await resolveChart(helm, o.chart, { version: o.version, caFile: o.caFile, cwd: o.cwd });
+  return { release, chart: source.chart, values: prepareValues(source, o) };
+}
+
+/** What names the chart and the values of an upgrade or a diff. */
+export type ChartInputs = Pick<UpgradeOptions, 'release' | 'chart' | 'version' | 'caFile' | 'valuesFiles' | 'set' | 'imageTag' | 'cwd'>;
+
 /** Signals are held for the whole command: one arriving before Helm starts stops it there, with nothing changed. */
 export function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeResult> {
   return holdInterrupts(() => upgradeHeld(helm, o));
 }
 
 async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeResult> {
-  const release = checkRelease(o.release, true);
-  if (o.imageTag !== undefined) checkToken('imageTag', '--image-tag', o.imageTag);
   const timeout = checkTimeout(o.timeout ?? '5m');
-  helm.major().catch(() => {}); // `helm version` (local) runs while the chart is resolved and the values are checked
-  const source = await resolveChart(helm, o.chart, { version: o.version, caFile: o.caFile, cwd: o.cwd });
-  const chart = source.chart;
-  const values = prepareValues(source, o); // invalid values stop here, before Helm touches the cluster
+  const { release, chart, values } = await upgradeInputs(helm, o);
   const rollback = o.rollback ?? true;
-  const run = () => helm.upgrade({ release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun });
+  const args = { release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun };
   if (o.dryRun) {
-    const { manifest, ...state } = await run();
+    const { manifest, ...state } = await helm.upgrade(args);
     state.warnings.push(...(await serverDryRun(helm.settings, manifest, { createNamespace: o.createNamespace }))); // the API server checks every object
     return { ...state, dryRun: true };
   }
@@ -82,11 +98,23 @@ async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<Upgrade
   const marker = new OperationMarkers(helm.settings, release).begin('upgrade', timeout);
   const started = Date.now();
   const what = `upgrade of release "${release}" in namespace "${helm.settings.namespace}"`;
+  const guard = new OperationGuard(helm.settings, release, { since: started, progress: o.progress, label: `upgrade ${release}: `, failFast: o.failFast ?? true, graceMs: o.graceMs, redact: sensitiveStrings(values) });
   try {
-    const { manifest: _rendered, ...state } = await run();
+    const { manifest: _rendered, ...state } = await helm.upgrade({ ...args, stop: guard.signal, onStart: () => guard.start() });
     return { ...state, dryRun: false };
   } catch (err) {
+    guard.stop();
     const at = { helm, release, started, rollback, major: await helm.major().catch(() => 0) };
+    if (err instanceof HelmStopped && guard.failure) {
+      const { diagnosis, afterMs } = guard.failure;
+      const told = await tell(at, upgradeOutcome(err.reason));
+      if (told.pending) marker.leftPending(told.pending.revision, told.pending.status);
+      throw new DiagnosedError(
+        `${what} was stopped after ${Math.round(afterMs / 1000)}s: the new pods cannot come up\n${formatDiagnosis(diagnosis)}\nHelm was stopped; the upgrade ${told.what}${withWarnings(err.warnings)}`,
+        told.fix,
+        diagnosis,
+      );
+    }
     if (err instanceof HelmInterrupted && err.verb === 'upgrade') {
       const told = await tell({ ...at, interrupted: true }, upgradeOutcome(err.reason));
       if (told.pending) marker.leftPending(told.pending.revision, told.pending.status);
@@ -99,6 +127,7 @@ async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<Upgrade
     }
     throw err; // typed: nothing attempted (unreachable, HELM_BIN), conflict, not found, schema
   } finally {
+    guard.stop();
     marker.end();
   }
 }

@@ -10,7 +10,7 @@ export interface JsonIssue {
 }
 
 export interface JsonError {
-  error: { code: string; exitCode: number; message: string; suggestion?: string; issues: JsonIssue[] };
+  error: { code: string; exitCode: number; message: string; suggestion?: string; issues: JsonIssue[]; diagnosis?: unknown };
 }
 
 const CODE_NAMES = new Map<number, string>(Object.entries(ExitCode).map(([name, code]) => [code, name]));
@@ -23,7 +23,9 @@ export function exitCodeName(exitCode: number): string {
 /** The error object for a typed error, or for an oclif parse error (exit 2) or anything else. */
 export function jsonError(err: Error & { oclif?: { exit?: number } }): JsonError {
   if (err instanceof GoserviceError) {
-    return { error: { code: exitCodeName(err.exitCode), exitCode: err.exitCode, message: err.message, suggestion: err.suggestion, issues: issuesOf(err) } };
+    // A failed rollout also carries its diagnosis (release/diagnose.ts DiagnosedError).
+    const diagnosis = (err as { diagnosis?: unknown }).diagnosis;
+    return { error: { code: exitCodeName(err.exitCode), exitCode: err.exitCode, message: err.message, suggestion: err.suggestion, issues: issuesOf(err), ...(diagnosis === undefined ? {} : { diagnosis }) } };
   }
   const exitCode = err.oclif?.exit ?? 1;
   const code = exitCode === ExitCode.usage ? 'usage' : 'internal';

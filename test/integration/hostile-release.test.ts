@@ -87,7 +87,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s under hostile conditio
   const leftovers = () => [tmp, join(cache, 'tmp')].flatMap((d) => (existsSync(d) ? readdirSync(d).filter((n) => n.startsWith('goservice-values-')) : []));
 
   async function killMidUpgrade(c: Ctx, sig: NodeJS.Signals, extra: string[]) {
-    const run = c.gsBackground(['upgrade', 'hello', '-f', valuesFile({ ...UNSCHEDULABLE, env: [{ name: 'API_TOKEN', value: SECRET }] }), '--timeout', '60s', ...extra]);
+    const run = c.gsBackground(['upgrade', 'hello', '-f', valuesFile({ ...UNSCHEDULABLE, env: [{ name: 'API_TOKEN', value: SECRET }] }), '--timeout', '60s', '--no-fail-fast', '--quiet', ...extra]);
     await until(() => c.statuses().some(([, s]) => s === 'pending-upgrade'), 30_000, 'a pending-upgrade revision');
     await until(() => leftovers().length === 1, 5_000, 'the private values file');
     await new Promise((r) => setTimeout(r, 1500)); // Helm is now waiting for pods that never come
@@ -136,7 +136,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s under hostile conditio
     // changes from revision 1 and keep what failed revision 2 applied.
     expect(c.gs(['rollback', 'hello', '--timeout', '90s']).code).toBe(0);
     expect(c.statuses()).toEqual([[1, 'superseded'], [2, 'failed'], [3, 'deployed']]);
-    const run = c.gsBackground(['rollback', 'hello', '2', '--timeout', '60s']); // to the unschedulable revision: waits
+    const run = c.gsBackground(['rollback', 'hello', '2', '--timeout', '60s', '--quiet']); // to the unschedulable revision: waits
     await until(() => c.statuses().some(([, s]) => s === 'pending-rollback'), 30_000, 'a pending-rollback revision');
     await new Promise((r) => setTimeout(r, 1000));
     run.child.kill('SIGTERM');

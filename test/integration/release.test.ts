@@ -119,7 +119,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
   it('2. a failing upgrade is rolled back automatically; the previous good revision is live', () => {
     const c = setup('autorb');
     expect(c.gs(['upgrade', 'hello', '--timeout', '90s']).code).toBe(0);
-    const bad = c.gs(['upgrade', 'hello', '-f', valuesFile(UNSCHEDULABLE), '--timeout', '15s']);
+    const bad = c.gs(['upgrade', 'hello', '-f', valuesFile(UNSCHEDULABLE), '--timeout', '15s', '--no-fail-fast']); // Helm's own wait and rollback
     expect(bad.code).toBe(6);
     expect(bad.stderr).toMatch(/upgrade of release "hello" .* failed and was rolled back/);
     expect(bad.stderr).toMatch(/live revision: 3 \(chart hello-/);
@@ -134,7 +134,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
     const c = setup('norb');
     expect(c.gs(['upgrade', 'hello', '--timeout', '90s']).code).toBe(0);
     for (let i = 0; i < 2; i++) {
-      const bad = c.gs(['upgrade', 'hello', '-f', valuesFile(UNSCHEDULABLE), '--timeout', '10s', '--no-rollback']);
+      const bad = c.gs(['upgrade', 'hello', '-f', valuesFile(UNSCHEDULABLE), '--timeout', '10s', '--no-rollback', '--no-fail-fast']);
       expect(bad.code).toBe(6);
       expect(bad.stderr).not.toContain('rolled back');
     }
@@ -165,7 +165,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
     // A holds the release until its pods can be scheduled: it needs a node label
     // that the test adds once B has been turned away.
     const label = `gs-race-${c.ns}`;
-    const a = c.gsAsync(['upgrade', 'hello', '--timeout', '90s', '-f', valuesFile({ ...HPA_OFF, nodeAffinity: { required: [{ key: label, operator: 'Exists' }] } })]);
+    const a = c.gsAsync(['upgrade', 'hello', '--timeout', '90s', '--quiet', '--no-fail-fast', '-f', valuesFile({ ...HPA_OFF, nodeAffinity: { required: [{ key: label, operator: 'Exists' }] } })]);
     await until(() => revisions(c).some((r) => r.status === 'pending-upgrade'), 30_000);
     const b = await c.gsAsync(['upgrade', 'hello', '--timeout', '90s', '--set', 'replicaCount=3']);
     try {
@@ -238,7 +238,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
     expect(kubectl(['apply', '--dry-run=server', '-n', c.ns, '-f', '-'], { input: JSON.stringify(rootPod) }).stderr).toMatch(/violates? PodSecurity "restricted/);
 
     // Install: Helm relays every API warning, and there are none.
-    const up = c.gs(['upgrade', 'hello', '--timeout', '90s']);
+    const up = c.gs(['upgrade', 'hello', '--timeout', '90s', '--quiet']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     const d = deploymentJson(c);
@@ -250,7 +250,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
 
   it('8. node affinity: required is enforced, preferred is favoured by the real scheduler', () => {
     const req = setup('required');
-    const r = req.gs(['upgrade', 'hello', '--timeout', '90s', '--set', 'replicaCount=6', '-f', valuesFile({ ...HPA_OFF, nodeAffinity: { required: [{ key: 'disktype', operator: 'In', values: ['ssd'] }] } })]);
+    const r = req.gs(['upgrade', 'hello', '--timeout', '90s', '--quiet', '--set', 'replicaCount=6', '-f', valuesFile({ ...HPA_OFF, nodeAffinity: { required: [{ key: 'disktype', operator: 'In', values: ['ssd'] }] } })]);
     expect(r.stderr).toBe('');
     const onRequired = podsOn(req);
     expect(onRequired).toHaveLength(6);
@@ -258,7 +258,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s release flow', (_, hel
 
     // node-b is the only hdd node: without the preference it would get about a third.
     const pref = setup('preferred');
-    const p = pref.gs(['upgrade', 'hello', '--timeout', '90s', '--set', 'replicaCount=6', '-f', valuesFile({ ...HPA_OFF, nodeAffinity: { preferred: [{ weight: 100, key: 'disktype', operator: 'In', values: ['hdd'] }] } })]);
+    const p = pref.gs(['upgrade', 'hello', '--timeout', '90s', '--quiet', '--set', 'replicaCount=6', '-f', valuesFile({ ...HPA_OFF, nodeAffinity: { preferred: [{ weight: 100, key: 'disktype', operator: 'In', values: ['hdd'] }] } })]);
     expect(p.stderr).toBe('');
     const onPreferred = podsOn(pref);
     expect(onPreferred).toHaveLength(6);

@@ -51,7 +51,7 @@ function runner(onPush: () => void, helm: (args: readonly string[]) => Partial<R
         return { code: 0, stdout: '', stderr: '' };
       }
       if (args[0] === 'version') return { code: 0, stdout: 'v3.22.0', stderr: '' };
-      return { code: 0, stdout: '', stderr: '', ...helm(args) };
+      return { code: 0, stdout: '', stderr: '', ...helm([...args]) };
     },
   };
 }
