@@ -13,7 +13,7 @@ import { HELMS, repoRoot } from '../test/support/tools';
 
 async function main(store: string): Promise<void> {
   await ensureCluster();
-  const made = spawnSync('bash', [join(repoRoot, 'scripts/base-images.sh'), sampleGoVersion()], { stdio: 'inherit', env: { ...process.env, GOSERVICE_CACHE: store } });
+  const made = spawnSync('bash', [join(repoRoot, 'scripts/base-images.sh'), sampleGoVersion()], { stdio: ['ignore', 2, 2], env: { ...process.env, GOSERVICE_CACHE: store } });
   if (made.status !== 0) throw new Error('scripts/base-images.sh failed');
   const reg = localRegistry();
   const helm = HELMS[0];
