@@ -7,12 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNamespace, ensureCluster, kubectl, localRegistry } from '../test/support/cluster';
+import { sampleGoVersion } from '../test/support/ci-module';
 import { gitlabRunner, PipelineRun, runPipeline } from '../test/support/gitlab-pipeline';
 import { HELMS, repoRoot } from '../test/support/tools';
 
 async function main(store: string): Promise<void> {
   await ensureCluster();
-  const made = spawnSync('bash', [join(repoRoot, 'scripts/base-images.sh'), '1.22'], { stdio: 'inherit', env: { ...process.env, GOSERVICE_CACHE: store } });
+  const made = spawnSync('bash', [join(repoRoot, 'scripts/base-images.sh'), sampleGoVersion()], { stdio: ['ignore', 2, 2], env: { ...process.env, GOSERVICE_CACHE: store } });
   if (made.status !== 0) throw new Error('scripts/base-images.sh failed');
   const reg = localRegistry();
   const helm = HELMS[0];

@@ -121,7 +121,7 @@ const CREDENTIALS = [
 
 /** Reads the published chart version from publish --json and hands it on (GitHub output / GitLab dotenv). */
 const HAND_ON_VERSION = [
-  'version="$(node -e \'const r = JSON.parse(require("fs").readFileSync(0, "utf8")); const v = (r.chart && r.chart.version) || r.version; if (!v) process.exit(1); process.stdout.write(String(v));\' <goservice-publish.json)"',
+  'version="$(node -e \'process.stdout.write(String(JSON.parse(require("fs").readFileSync(0, "utf8")).chart.version))\' <goservice-publish.json)"',
   'echo "published chart version $version"',
   'echo "GOSERVICE_CHART_VERSION=$version" >goservice-publish.env',
   'if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "chart-version=$version" >>"$GITHUB_OUTPUT"; fi',

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { ensureBaseImages } from '../support/buildah';
+import { sampleGoVersion } from '../support/ci-module';
 import { clusterNamespaces, createNamespace, kubectl, localRegistry, LocalRegistry } from '../support/cluster';
 import { gitlabRunner, PipelineRun, Runner, runPipeline } from '../support/gitlab-pipeline';
 import { HELMS } from '../support/tools';
@@ -69,7 +70,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: the generated GitLab 
   };
 
   beforeAll(() => {
-    ensureBaseImages('1.22');
+    ensureBaseImages(sampleGoVersion());
     reg = localRegistry();
     namespaces.push(staging);
     createNamespace(staging);

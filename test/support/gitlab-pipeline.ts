@@ -110,11 +110,13 @@ export function runPipeline(runner: Runner, jobs: string[] = []): Promise<Pipeli
   });
 }
 
-/** Per job: its duration ("NAME finished in 3.95 min"), whether it passed, and its own lines. */
+/** Per job: its duration, whether it passed, and its own lines. */
 export function jobTimes(log: string): PipelineRun['jobs'] {
   const jobs: PipelineRun['jobs'] = {};
-  for (const m of log.matchAll(/^(\S+) finished in ([\d.]+) (ms|s|min)$/gm)) {
+  // "build finished in 35 s", or with the exit code: "deploy-staging finished in 51 s  FAIL 6"
+  for (const m of log.matchAll(/^(\S+) finished in ([\d.]+) (ms|s|min)(?:\s+FAIL \d+)?\s*$/gm)) {
     const name = m[1];
+    if (name === 'pipeline') continue;
     const lines = log.split('\n').filter((l) => l.startsWith(`${name} `));
     jobs[name] = { seconds: Number(m[2]) * UNIT[m[3]], passed: new RegExp(`^\\s*PASS\\s+${name}\\s*$`, 'm').test(log), log: lines.join('\n') };
   }

@@ -41,6 +41,9 @@ const CASES: Case[] = [
   { name: 'history: no helm', args: () => ['history', 'hello'], code: 'notFound', exitCode: 5, message: 'cannot run /nonexistent/helm', env: NO_HELM },
   { name: 'rollback: a bad release name', args: () => ['rollback', 'Bad_Name'], code: 'usage', exitCode: 2, message: 'RELEASE: "Bad_Name"' },
   { name: 'rollback: a bad revision', args: () => ['rollback', 'hello', '0'], code: 'usage', exitCode: 2, message: 'greater than or equal to 1' },
+  { name: 'publish: a registry that is not oci://', args: (d) => ['publish', '--chart', d, '--registry', 'https://r.example/x'], code: 'usage', exitCode: 2, message: '--registry: "https://r.example/x"', issues: [{ path: '--registry' }] },
+  { name: 'versions: a chart that is not oci://', args: () => ['versions', 'charts/hello'], code: 'usage', exitCode: 2, message: 'CHART: "charts/hello"', issues: [{ path: 'CHART' }] },
+  { name: 'versions: a registry nobody listens on', args: () => ['versions', 'oci://127.0.0.1:1/ns/charts/x'], code: 'failed', exitCode: 6, message: 'unreachable' },
   { name: 'ci: an unknown system', args: (d) => ['ci', 'jenkins', '--dir', d], code: 'usage', exitCode: 2, message: /jenkins/ },
   {
     name: 'ci: a registry that is not oci://',

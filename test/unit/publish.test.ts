@@ -40,7 +40,7 @@ async function registry() {
 }
 
 /** Records every process; buildah succeeds (and "pushes"), helm answers from `helm`. */
-function runner(onPush: () => void, helm: (args: string[]) => Partial<RunResult>): Runner & { calls: string[][] } {
+function runner(onPush: () => void, helm: (args: readonly string[]) => Partial<RunResult>): Runner & { calls: string[][] } {
   const calls: string[][] = [];
   return {
     calls,
