@@ -2,8 +2,8 @@
 // value that reaches a generated pipeline passes an allow-list grammar here.
 import { relative, resolve, sep } from 'node:path';
 import { UsageError, ValidationError } from '../errors';
-import { builderGoVersion, detectModule } from '../gomod/detect';
-import { goMinor } from '../gomod/go-version';
+import { detectModule } from '../gomod/detect';
+import { defaultCiGoVersion, downloadableGo } from '../gomod/go-releases';
 import { checkToken, GRAMMAR, matches, shownValue } from '../inputs/grammar';
 import { findChartDir, readYamlMap } from '../release/chart';
 import { checkRelease } from '../release/names';
@@ -36,7 +36,7 @@ export function ciPlan(o: CiOptions): CiPlan {
   const environments = parseEnvironments(o.env.length ? o.env : [DEFAULT_ENV]);
   const root = resolve(o.dir);
   const module = detectModule(root);
-  const goVersion = o.goVersion === undefined ? builderGoVersion(module) : checkToken('goRelease', '--go-version', o.goVersion);
+  const goVersion = o.goVersion === undefined ? defaultCiGoVersion(module) : downloadableGo(checkToken('goRelease', '--go-version', o.goVersion));
   const chartDir = chartDirIn(root, o.chart);
   const chartName = readYamlMap(resolve(root, chartDir, 'Chart.yaml')).name;
   if (!matches('chartName', chartName)) {
@@ -49,7 +49,7 @@ export function ciPlan(o: CiOptions): CiPlan {
     registry: o.registry,
     environments,
     branch: o.branch,
-    goVersion: downloadable(goVersion),
+    goVersion,
     versionFrom: o.versionFrom as CiPlan['versionFrom'],
     platforms: o.platforms,
   };
@@ -74,9 +74,4 @@ function chartDirIn(root: string, given: string | undefined): string {
   const rel = relative(root, findChartDir(given, root)).split(sep).join('/');
   if (!matches('relativeDir', rel)) throw new UsageError('--chart', `${shownValue(given ?? rel)} is not a directory inside the module`, `use ${GRAMMAR.relativeDir.expected}`);
   return rel;
-}
-
-/** go.mod's "go 1.22" names a language version; the toolchain to download is go1.22.0 (from Go 1.21 on). */
-function downloadable(v: string): string {
-  return /^\d+\.\d+$/.test(v) && goMinor(v) >= 21 ? `${v}.0` : v;
 }

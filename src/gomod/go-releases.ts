@@ -38,3 +38,18 @@ export function defaultBuilderGoVersion(m: Pick<GoModule, 'goVersion' | 'toolcha
     reason: `the oldest patched Go release (${known}) at least as new as go.mod's ${lines}; the tag follows its security releases`,
   };
 }
+
+/**
+ * The Go a CI job installs when its runner has none: the default builder release at
+ * its newest known patch (go.mod's "go 1.22" would download the unpatched 1.22.0).
+ */
+export function defaultCiGoVersion(m: Pick<GoModule, 'goVersion' | 'toolchain'>): string {
+  const { tag } = defaultBuilderGoVersion(m);
+  const known = GO_RELEASES.supported.find((r) => r.release === tag);
+  return known ? known.newestPatch : downloadableGo(tag);
+}
+
+/** go.mod's "go 1.22" names a language version; the toolchain to download is go1.22.0 (from Go 1.21 on). */
+export function downloadableGo(v: string): string {
+  return /^\d+\.\d+$/.test(v) && goMinor(v) >= 21 ? `${v}.0` : v;
+}

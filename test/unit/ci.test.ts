@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { pipelineJobs } from '../../src/ci/stages';
 import { ciPlan, CiOptions } from '../../src/ci/options';
+import { defaultCiGoVersion } from '../../src/gomod/go-releases';
 import { renderGithub, ACTIONS } from '../../src/outputs/ci-github';
 import { renderGitlab, stepMarker } from '../../src/outputs/ci-gitlab';
 import { runCli, snapshot } from '../support/cli';
@@ -49,15 +50,16 @@ describe('ci: one description, two pipelines', () => {
 
   it('the Go caches are keyed on go.sum and the Go version on both systems', () => {
     const plan = ciPlan(base(dir));
-    expect(plan.goVersion).toBe('1.22.0'); // go.mod: go 1.22
+    expect(plan.goVersion).toBe(defaultCiGoVersion({ goVersion: '1.22' })); // go.mod: go 1.22
+    expect(plan.goVersion).toMatch(/^1\.(2[6-9]|[3-9]\d)\.\d+$/); // a patched release, not 1.22.0
     const gh = parse(renderGithub(plan, 'cmd'));
     const gl = parse(renderGitlab(plan, 'cmd'));
     const cache = gh.jobs.test.steps.find((s: { id: string }) => s.id === 'go-cache');
     expect(cache.uses).toBe(ACTIONS.cache);
     expect(cache.with.key).toContain("hashFiles('**/go.sum')");
     expect(cache.with.key).toContain('env.GOSERVICE_GO_VERSION');
-    expect(gh.jobs.test.env.GOSERVICE_GO_VERSION).toBe('1.22.0');
-    expect(gl.test.cache).toEqual({ key: { files: ['go.sum'], prefix: 'go-1.22.0' }, paths: ['.goservice-cache/go-mod', '.goservice-cache/go-build'] });
+    expect(gh.jobs.test.env.GOSERVICE_GO_VERSION).toBe(plan.goVersion);
+    expect(gl.test.cache).toEqual({ key: { files: ['go.sum'], prefix: `go-${plan.goVersion}` }, paths: ['.goservice-cache/go-mod', '.goservice-cache/go-build'] });
     expect(gl.test.variables.GOMODCACHE).toBe('$CI_PROJECT_DIR/.goservice-cache/go-mod');
     // the image build's layer cache: BuildKit's Actions cache / the runner's buildah layers
     const layer = gh.jobs.build.steps.find((s: { id: string }) => s.id === 'layer-cache');
