@@ -149,8 +149,8 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: helm goservice', (_, 
     expect(revisions()).toEqual(['deployed']);
 
     // Pods that fit no node: Helm's wait fails, Helm rolls back; exit 6 (not Helm's 1)
-    // and Helm's own reason in the message.
-    const failed = p.hgs(['upgrade', 'hello', '-f', UNSCHEDULABLE, '--timeout', '10s']);
+    // and Helm's own reason in the message (--no-fail-fast: Helm's wait, not the watch, decides).
+    const failed = p.hgs(['upgrade', 'hello', '-f', UNSCHEDULABLE, '--timeout', '10s', '--no-fail-fast']);
     expect(failed.code).toBe(6);
     expect(failed.stderr).toMatch(/upgrade of release "hello" .* failed and was rolled back/);
     expect(failed.stderr).toMatch(helm.major === 3 ? /context deadline exceeded/ : /context deadline exceeded|not ready/);
@@ -164,7 +164,7 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s: helm goservice', (_, 
   it('130: Ctrl-C at a terminal (SIGINT to the process group of helm goservice upgrade)', async () => {
     const p = project('ctrlc');
     expect(p.hgs(['upgrade', 'hello', '--create-namespace', '--timeout', '90s']).code).toBe(0);
-    const child = spawn(helm.bin, ['goservice', 'upgrade', 'hello', '-n', p.ns, '-f', UNSCHEDULABLE, '--timeout', '90s'], { cwd: p.dir, env: env(), detached: true });
+    const child = spawn(helm.bin, ['goservice', 'upgrade', 'hello', '-n', p.ns, '-f', UNSCHEDULABLE, '--timeout', '90s', '--no-fail-fast'], { cwd: p.dir, env: env(), detached: true });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     // 'close': the stderr pipe is closed, i.e. goservice (which holds it too) has exited.
