@@ -252,7 +252,8 @@ describe.each(HELMS.map((h) => [h.name, h] as const))('%s under hostile conditio
     const label = `gs-race-${c.ns}`;
     // The pods wait for a node label the test adds once the losers are out, so the installs overlap.
     const vals = valuesFile({ autoscaling: { enabled: false }, nodeAffinity: { required: [{ key: label, operator: 'Exists' }] } });
-    const runs = [0, 1, 2].map(() => c.gsBackground(['upgrade', 'hello', '-f', vals, '--timeout', '90s']));
+    // --no-fail-fast: the winner's pods are unschedulable on purpose until the label comes; --quiet: no progress lines.
+    const runs = [0, 1, 2].map(() => c.gsBackground(['upgrade', 'hello', '-f', vals, '--timeout', '90s', '--no-fail-fast', '--quiet']));
     try {
       await until(() => runs.filter((r) => r.child.exitCode !== null).length >= 2, 60_000, 'the losers');
       expect(kubectl(['label', 'node', 'node-a', `${label}=yes`]).code).toBe(0);
