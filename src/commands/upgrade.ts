@@ -5,7 +5,7 @@ import { helmClient } from '../helm/client';
 import { diff } from '../release/diff';
 import { formatDiff, useColour } from '../release/object-diff';
 import { checkTimeout } from '../release/names';
-import { upgrade } from '../release/upgrade';
+import { upgrade, upgradeInputs } from '../release/upgrade';
 
 export default class Upgrade extends BaseCommand {
   static summary = 'Validate values locally, then install or upgrade the release, rolling back on failure';
@@ -40,11 +40,13 @@ Exit codes: 0 done, 2 usage (bad RELEASE, --image-tag, --timeout, --version, --c
     const helm = helmClient(flags);
     const inputs = { release: args.release, chart: args.chart, version: flags.version, caFile: flags['ca-file'], valuesFiles: flags.values, set: flags.set, imageTag: flags['image-tag'] };
     checkTimeout(flags.timeout); // a bad flag stops the command before the diff reads anything
-    const changes = flags.diff ? await diff(helm, inputs) : undefined;
+    const prepared = flags.diff ? await upgradeInputs(helm, inputs) : undefined; // resolved once for the diff and the upgrade
+    const changes = prepared ? await diff(helm, inputs, prepared) : undefined;
     if (changes && !flags.json) this.log(formatDiff(changes.changes, useColour(process.stdout, process.env)));
     const r = await upgrade(helm, {
       progress: flags.json || flags.quiet ? undefined : process.stderr,
       ...inputs,
+      prepared,
       timeout: flags.timeout,
       createNamespace: flags['create-namespace'],
       dryRun: flags['dry-run'],

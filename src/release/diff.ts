@@ -10,7 +10,7 @@ import { HelmClient } from '../helm/client';
 import { KubeClient, RawObject } from '../kube/client';
 import { KubeObject, manifestObjects } from '../kube/manifest';
 import { DiffSummary, hpaTargets, ObjectChange, objectChange, summarize } from './object-diff';
-import { ChartInputs, upgradeInputs } from './upgrade';
+import { ChartInputs, PreparedInputs, upgradeInputs } from './upgrade';
 
 export type DiffOptions = ChartInputs;
 
@@ -22,8 +22,9 @@ export interface DiffResult {
   summary: DiffSummary;
 }
 
-export async function diff(helm: HelmClient, o: DiffOptions): Promise<DiffResult> {
-  const { release, chart, values } = await upgradeInputs(helm, o);
+/** `prepared`: the inputs upgradeInputs already resolved (upgrade --diff), so the chart is read once. */
+export async function diff(helm: HelmClient, o: DiffOptions, prepared?: PreparedInputs): Promise<DiffResult> {
+  const { release, chart, values } = prepared ?? (await upgradeInputs(helm, o));
   const namespace = helm.settings.namespace;
   const [rendered, stored] = await Promise.all([
     helm.upgrade({ release, chart, values, timeout: '5m', wait: false, rollbackOnFailure: false, dryRun: true }),

@@ -5,7 +5,6 @@
 // did the rollback fail too?), read from Helm's text and the history after it;
 // SIGINT/SIGTERM are passed to Helm, which is waited for, and the state it left
 // is told with exit 130.
-import { join } from 'node:path';
 import { InterruptedError, OperationError } from '../errors';
 import { HelmClient, ReleaseState, Revision } from '../helm/client';
 import { HelmError, HelmInterrupted, HelmStopped, upgradeOutcome, UpgradeOutcome, withWarnings } from '../helm/errors';
@@ -13,7 +12,6 @@ import { checkToken } from '../inputs/grammar';
 import { holdInterrupts, interruption } from '../process/lifecycle';
 import { loadValuesFiles, mergeUserValues, mergeValues, parseSet, ValuesObject } from '../values/merge';
 import { validateValues } from '../values/validate';
-import { readSchema, readYamlMap } from './chart';
 import { ChartSource, resolveChart } from './chart-source';
 import { DiagnosedError, formatDiagnosis } from './diagnose';
 import { OperationGuard, sensitiveStrings } from './guard';
@@ -39,6 +37,14 @@ export interface UpgradeOptions {
   progress?: ProgressStream; // where to show progress while Helm waits (none: silent)
   failFast?: boolean; // stop Helm as soon as the new pods cannot come up (default true)
   graceMs?: number; // how long an unschedulable pod is waited for (default GRACE_MS)
+  prepared?: PreparedInputs; // already resolved and checked by upgradeInputs (upgrade --diff)
+}
+
+/** The release, chart and values, resolved and checked. */
+export interface PreparedInputs {
+  release: string;
+  chart: string; // what Helm deploys: a directory or a .tgz
+  values: ValuesObject;
 }
 
 export interface UpgradeResult extends ReleaseState {
@@ -51,8 +57,7 @@ export interface UpgradeResult extends ReleaseState {
  * chart's own defaults, schema and rules. --image-tag on a chart that pins an
  * image digest clears the digest, which would otherwise win over the tag.
  */
-export function prepareValues(chart: string | ChartSource, o: Pick<UpgradeOptions, 'valuesFiles' | 'set' | 'imageTag'>): ValuesObject {
-  const src = typeof chart === 'string' ? { label: chart, defaults: readYamlMap(join(chart, 'values.yaml')), schema: readSchema(chart) } : chart;
+export function prepareValues(src: ChartSource, o: Pick<UpgradeOptions, 'valuesFiles' | 'set' | 'imageTag'>): ValuesObject {
   const pinned = !!(src.defaults.image as { digest?: unknown } | undefined)?.digest;
   const user = mergeUserValues(
     ...loadValuesFiles(o.valuesFiles ?? []),
@@ -68,7 +73,7 @@ export function prepareValues(chart: string | ChartSource, o: Pick<UpgradeOption
  * The release, chart and values an upgrade (or its diff) uses, all checked
  * before Helm touches the cluster: invalid values stop here.
  */
-export async function upgradeInputs(helm: HelmClient, o: ChartInputs): Promise<{ release: string; chart: string; values: ValuesObject }> {
+export async function upgradeInputs(helm: HelmClient, o: ChartInputs): Promise<PreparedInputs> {
   const release = checkRelease(o.release, true);
   if (o.imageTag !== undefined) checkToken('imageTag', '--image-tag', o.imageTag);
   helm.major().catch(() => {}); // `helm version` (local) runs while the chart is resolved and the values are checked
@@ -86,7 +91,7 @@ export function upgrade(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeRes
 
 async function upgradeHeld(helm: HelmClient, o: UpgradeOptions): Promise<UpgradeResult> {
   const timeout = checkTimeout(o.timeout ?? '5m');
-  const { release, chart, values } = await upgradeInputs(helm, o);
+  const { release, chart, values } = o.prepared ?? (await upgradeInputs(helm, o));
   const rollback = o.rollback ?? true;
   const args = { release, chart, values, timeout, wait: true, rollbackOnFailure: rollback, createNamespace: o.createNamespace, dryRun: o.dryRun };
   if (o.dryRun) {
