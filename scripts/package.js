@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run package`: goservice-<version>.tgz, the plugin as users install it
-// (helm plugin install https://.../goservice-<version>.tgz): the bundle, its
+// (helm plugin install https://.../goservice-<version>.tgz): the bundles, their
 // manifest, templates, schemas and a plugin.yaml without the install hooks, so
 // installing runs no npm install and needs no network. Run `npm run build` first.
 //
@@ -16,7 +16,7 @@ const { gzipSync } = require('node:zlib');
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const out = process.argv[2] || join(root, `goservice-${pkg.version}.tgz`);
-for (const f of ['dist/goservice.js', 'dist/k8s.js', 'oclif.manifest.json']) {
+for (const f of ['dist/goservice.js', 'dist/oclif.js', 'dist/k8s.js', 'oclif.manifest.json']) {
   if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run npm run build first`);
 }
 
@@ -33,19 +33,19 @@ const files = new Map([
   ['package.json', { body: Buffer.from(`${JSON.stringify(runtimePkg, null, 2)}\n`), mode: 0o644 }],
   ['oclif.manifest.json', { body: readFileSync(join(root, 'oclif.manifest.json')), mode: 0o644 }],
   ['bin/run.js', { body: readFileSync(join(root, 'bin/run.js')), mode: 0o755 }],
-  ['dist/goservice.js', { body: readFileSync(join(root, 'dist/goservice.js')), mode: 0o644 }],
-  ['dist/k8s.js', { body: readFileSync(join(root, 'dist/k8s.js')), mode: 0o644 }],
+  ['bin/goservice', { body: readFileSync(join(root, 'bin/goservice')), mode: 0o755 }],
 ]);
 for (const f of ['README.md', 'LICENSE']) if (existsSync(join(root, f))) files.set(f, { body: readFileSync(join(root, f)), mode: 0o644 });
-const walk = (dir) => {
+const walk = (dir, keep = () => true) => {
   for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
     const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) walk(rel);
-    else if (e.isFile()) files.set(rel, { body: readFileSync(join(root, rel)), mode: statSync(join(root, rel)).mode & 0o111 ? 0o755 : 0o644 });
+    if (e.isDirectory()) walk(rel, keep);
+    else if (e.isFile() && keep(e.name)) files.set(rel, { body: readFileSync(join(root, rel)), mode: statSync(join(root, rel)).mode & 0o111 ? 0o755 : 0o644 });
   }
 };
 walk('templates');
 walk('schemas');
+walk('dist', (name) => name.endsWith('.js')); // the bundles, not the code caches a run wrote beside them
 
 const mtime = Number(process.env.SOURCE_DATE_EPOCH || 0);
 const entries = [];

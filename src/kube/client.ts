@@ -1,13 +1,14 @@
 // KubeClient: the product's one Kubernetes client, on @kubernetes/client-node,
 // connected as Helm connects (see config.ts). The package is loaded on first
 // use, so commands that never talk to the API server do not pay for it.
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import type * as K8s from './k8s';
 import { KubeSettings, resolveKubeconfig, ResolvedKubeconfig } from './config';
 import { connectionError, credentialError, KubeTarget, missingNamespace, refusalMessage, statusOf, warningTexts } from './errors';
 import { KubeObject, objectRef } from './manifest';
 import { OperationError, UsageError } from '../errors';
+import { defaultTrust } from '../tls/trust';
 
 export type { KubeSettings } from './config';
 
@@ -97,6 +98,7 @@ export class KubeClient {
       throw new UsageError('HELM_KUBEASGROUPS', `impersonating ${config.impersonateGroups.length} groups is not supported by the server-side dry run`, 'impersonate at most one group');
     }
     const target: KubeTarget = { server: config.server, context: config.context, user: config.user, source: config.source };
+    trustByDefault(config.doc.clusters[0].cluster);
     // On first use: the package is a bundle of its own, dist/k8s.js (see scripts/build.js).
     const k8s: typeof K8s = require('./k8s');
     const kc = new k8s.KubeConfig();
@@ -255,12 +257,21 @@ export function exactPath(url: string, o: KubeObject): string {
   return u.toString();
 }
 
+/** A cluster entry that names no CA trusts what Node would trust by default (src/tls/trust.ts), NODE_EXTRA_CA_CERTS included. */
+function trustByDefault(cluster: Record<string, unknown>): void {
+  if (cluster['certificate-authority'] || cluster['certificate-authority-data'] || cluster['insecure-skip-tls-verify']) return;
+  const ca = defaultTrust();
+  if (ca) cluster['certificate-authority-data'] = Buffer.from(ca.join('\n')).toString('base64');
+}
+
 /** A plain HTTP(S) agent with the same options and keep-alive; a proxy agent is left as it is. */
 function keptAlive(a: Agent | undefined): Agent | undefined {
   if (!a) return a;
   const options = (a as unknown as { options: object }).options;
-  if (Object.getPrototypeOf(a) === HttpsAgent.prototype) return new HttpsAgent({ ...options, keepAlive: true });
-  if (Object.getPrototypeOf(a) === HttpAgent.prototype) return new HttpAgent({ ...options, keepAlive: true });
+  const { Agent: Https } = require('node:https') as typeof import('node:https'); // loaded with the client by now
+  const { Agent: Http } = require('node:http') as typeof import('node:http');
+  if (Object.getPrototypeOf(a) === Https.prototype) return new Https({ ...options, keepAlive: true });
+  if (Object.getPrototypeOf(a) === Http.prototype) return new Http({ ...options, keepAlive: true });
   return a;
 }
 

@@ -12,6 +12,7 @@ import { readBounded } from '../files/read';
 import { UsageError } from '../errors';
 import { matches, shownValue } from '../inputs/grammar';
 import { Credential, readCredential } from './credentials';
+import { defaultTrust } from '../tls/trust';
 import { connectionError, RegistryError } from './errors';
 
 export const REGISTRY_LIMITS = {
@@ -62,7 +63,7 @@ export class RegistryClient {
 
   constructor(readonly host: string, o: RegistryOptions = {}) {
     if (!matches('registryHost', host)) throw new UsageError('registry', `${shownValue(host)} is not a registry host`, 'use HOST or HOST:PORT, e.g. ghcr.io');
-    const ca = o.caFile ? [...rootCertificates, readCaFile(o.caFile)] : undefined;
+    const ca = o.caFile ? [...rootCertificates, readCaFile(o.caFile)] : defaultTrust();
     this.agent = new Agent({ keepAlive: true, maxSockets: 4, ...(ca ? { ca } : {}) });
     this.credential = o.credential === null ? undefined : o.credential ?? readCredential(host, o.env);
   }

@@ -11,7 +11,7 @@ import { NotFoundError, UsageError, ValidationError } from '../errors';
 import { HelmClient } from '../helm/client';
 import { checkSemver, shownValue } from '../inputs/grammar';
 import { privateTempDir, userDir } from '../process/user-dir';
-import { RegistryClient } from '../registry/client';
+import type * as Registry from '../registry/client';
 import { ociUrl, parseOciUrl, versionTag } from '../registry/reference';
 import { readChartArchive } from './chart-archive';
 import { findChartDir, readSchema, readText, readYamlMap, schemaFromText, valuesFromText } from './chart';
@@ -80,6 +80,7 @@ async function fromRegistry(helm: HelmClient, arg: string, o: ChartSourceOptions
   const version = checkSemver('--version', o.version);
   const ref = ociUrl(loc);
   const label = `${ref}:${version}`;
+  const { RegistryClient }: typeof Registry = require('../registry/client'); // loaded for oci:// charts only: it loads Node's HTTPS and TLS
   const registry = new RegistryClient(loc.host, { caFile: o.caFile, env: o.env });
   let digest: string | null;
   try {

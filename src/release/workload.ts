@@ -81,7 +81,8 @@ export function findFailure(w: Workload, now: number, graceMs: number): Failure 
  */
 export function progressLine(w: Workload): string {
   const parts: string[] = [];
-  for (const d of [...w.deployments].sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)))) {
+  const byName = (a: RawObject, b: RawObject) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0); // DNS names: ASCII order, no ICU
+  for (const d of [...w.deployments].sort(byName)) {
     const want = d.spec?.replicas ?? 1;
     // Until the controller has seen the new spec, its status counts the previous rollout.
     const updated = (d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) ? 0 : (d.status?.updatedReplicas ?? 0);
