@@ -51,12 +51,12 @@ const shared = (fromCommands) => ({
 });
 // Two changes to @oclif/core as it is bundled, each checked to apply:
 // - Its modules require their packages at the top (glob matchers, templating, text
-//   wrapping, colour detection, ...), though a run uses few of them: each package
-//   is loaded on first use instead (lazyRequires). ~15 ms of every start.
+//   wrapping, colour detection, ...) and Node's perf_hooks and readline, though a
+//   run uses few of them: each is loaded on first use instead. ~20 ms of every start.
 // - It sorts the command ids with localeCompare on every start, and the first
 //   localeCompare sets up ICU collation (~15 ms). The ids are lowercase ASCII, so a
 //   plain comparison gives the same order.
-const LAZY = /^const (\w+) = (__importDefault\(|__importStar\()?require\("([a-z][\w-]*)"\)\)?;$/gm;
+const LAZY = /^const (\w+) = (__importDefault\(|__importStar\()?require\("([a-z][\w-]*|node:perf_hooks|node:readline)"\)\)?;$/gm;
 const LAZY_HELPER = 'function __lazyRequire(load) { let m; return new Proxy({}, { get: (_, k) => (m ??= load())[k], has: (_, k) => k in (m ??= load()) }); }\n';
 const oclifPatches = {
   name: 'oclif-patches',

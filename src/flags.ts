@@ -44,10 +44,14 @@ export const chartVersionFlags = {
   ...caFileFlag,
 };
 
+// An optional argument left out is read from stdin by oclif unless it sets
+// ignoreStdin: whatever a pipeline pipes in would become the chart, revision or
+// version. Every optional argument sets it (test/unit/args-stdin.test.ts).
+
 /** RELEASE and CHART, as upgrade and diff take them. */
 export const releaseChartArgs = {
   release: Args.string({ required: true, description: 'release name' }),
-  chart: Args.string({ description: 'chart directory, packaged chart (.tgz), or published chart oci://HOST/NAMESPACE/charts/NAME with --version (default: the single chart under ./charts)' }),
+  chart: Args.string({ ignoreStdin: true, description: 'chart directory, packaged chart (.tgz), or published chart oci://HOST/NAMESPACE/charts/NAME with --version (default: the single chart under ./charts)' }),
 };
 
 /** The chart version, values and image tag an upgrade deploys (upgrade, diff). */

@@ -8,7 +8,7 @@ export default class Bump extends BaseCommand {
   static description = `Edits Chart.yaml in place (comments and key order kept). A non-empty values.yaml image.tag equal to the old appVersion follows the new one; an empty tag already follows appVersion; any other tag is a pin and is kept.`;
   static examples = ['<%= config.bin %> bump minor --app-version 1.4.0', '<%= config.bin %> bump prerelease --preid rc', '<%= config.bin %> bump 2.0.0 --chart charts/orders'];
   static args = {
-    target: Args.string({ description: `${BUMP_LEVELS.join('|')} or an explicit version`, default: 'patch' }),
+    target: Args.string({ ignoreStdin: true, description: `${BUMP_LEVELS.join('|')} or an explicit version`, default: 'patch' }),
   };
   static flags = {
     chart: Flags.string({ helpValue: 'DIR', description: 'chart directory (default: the single chart under ./charts)' }),

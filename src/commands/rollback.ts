@@ -21,7 +21,7 @@ Exit codes: 0 done, 2 usage, 4 an operation may still be running (or the release
   static examples = ['<%= config.bin %> rollback hello', '<%= config.bin %> rollback hello 3', '<%= config.bin %> rollback hello --to-chart-version 0.1.0', '<%= config.bin %> rollback hello --recover', '<%= config.bin %> rollback hello --previous-version'];
   static args = {
     release: Args.string({ required: true, description: 'release name' }),
-    revision: Args.integer({ min: 1, description: 'revision to go back to (default: the last good one)' }),
+    revision: Args.integer({ min: 1, ignoreStdin: true, description: 'revision to go back to (default: the last good one)' }),
   };
   static flags = {
     'to-chart-version': Flags.string({ helpValue: 'X', description: 'go back to the newest good revision of this chart version' }),

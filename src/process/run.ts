@@ -55,7 +55,7 @@ export const processRunner: Runner = {
         cwd: opts.cwd,
         env: opts.env ?? process.env,
         signal: opts.signal,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], // no input: stdin is /dev/null
         detached: true, // own process group: signals reach it once, forwarded by us
       });
       const untrack = track(child);
@@ -68,8 +68,8 @@ export const processRunner: Runner = {
       else opts.stop?.addEventListener('abort', stop, { once: true });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      child.stdout.on('data', (b: Buffer) => (out.push(b), opts.onOutput?.(b.toString('utf8'))));
-      child.stderr.on('data', (b: Buffer) => (err.push(b), opts.onOutput?.(b.toString('utf8'))));
+      child.stdout!.on('data', (b: Buffer) => (out.push(b), opts.onOutput?.(b.toString('utf8'))));
+      child.stderr!.on('data', (b: Buffer) => (err.push(b), opts.onOutput?.(b.toString('utf8'))));
       child.on('error', (e: NodeJS.ErrnoException) => {
         untrack();
         reject(
@@ -90,8 +90,8 @@ export const processRunner: Runner = {
           ...(stopped ? { stopped: true as const } : {}),
         });
       });
-      child.stdin.on('error', () => {}); // a child that exits without reading stdin (EPIPE)
-      child.stdin.end(opts.input ?? '');
+      child.stdin?.on('error', () => {}); // a child that exits without reading stdin (EPIPE)
+      child.stdin?.end(opts.input);
       if (child.pid) opts.onStart?.();
     });
   },

@@ -1,12 +1,14 @@
 // Beside a Helm operation that waits: watch the release's workload, show
 // progress, and (fail fast) as soon as the new pods certainly cannot come up,
 // read the diagnosis and stop Helm, which then marks the revision failed and,
-// when asked, rolls back. Started once Helm runs, so it adds nothing before.
+// when asked, rolls back. Started once Helm runs, so it adds nothing before;
+// the watch itself starts after WATCH_AFTER_MS, so an operation Helm finishes
+// sooner (a no-change upgrade) pays nothing for the Kubernetes client.
 import { SECRET_KEY } from '../errors';
 import { HelmSettings } from '../helm/client';
 import { redactText } from '../process/run';
 import { Diagnosis, diagnose } from './diagnose';
-import { ProgressPrinter, ProgressStream } from './progress';
+import { LINE_INTERVAL_MS, ProgressPrinter, ProgressStream } from './progress';
 import { ReleaseWatch } from './watch';
 import { Failure, findFailure, progressLine, Workload } from './workload';
 
@@ -16,11 +18,20 @@ export interface GuardOptions {
   label: string; // e.g. "upgrade hello: "
   failFast: boolean;
   graceMs?: number; // how long an unschedulable pod or a missing ConfigMap/Secret is waited for
+  watchAfterMs?: number; // default WATCH_AFTER_MS
   redact?: string[]; // strings no line or diagnosis may show (the values: an event may quote them)
 }
 
 /** How long a pod may stay unschedulable (or miss a ConfigMap/Secret) before the upgrade is stopped. */
 export const GRACE_MS = 10_000;
+
+/**
+ * How long Helm runs before the watch starts: the progress printer's interval
+ * (the second line is due no sooner), well within GRACE_MS. Loading the client
+ * and its first TLS handshake take ~75 ms of CPU here, which would otherwise
+ * delay noticing that a quick Helm has finished.
+ */
+export const WATCH_AFTER_MS = LINE_INTERVAL_MS;
 
 /**
  * The value strings the workload's events and messages could quote that may be
@@ -45,6 +56,7 @@ export class OperationGuard {
   private watch?: ReleaseWatch;
   private printer?: ProgressPrinter;
   private timer?: NodeJS.Timeout;
+  private starting?: NodeJS.Timeout;
   private judging = false;
   /** Set when the workload cannot come up; Helm is stopped once it is read. */
   failure?: { found: Failure; diagnosis: Diagnosis; afterMs: number };
@@ -56,10 +68,18 @@ export class OperationGuard {
     return this.abort.signal;
   }
 
-  /** Called once Helm has started. */
+  /** Called once Helm has started: says so at once, and watches from WATCH_AFTER_MS on. */
   start(): void {
-    if (this.watch || (!this.o.progress && !this.o.failFast)) return; // nothing to show or decide: no watch
-    if (this.o.progress) this.printer = new ProgressPrinter(this.o.progress, this.o.label);
+    if (this.starting || (!this.o.progress && !this.o.failFast)) return; // nothing to show or decide: no watch
+    if (this.o.progress) {
+      this.printer = new ProgressPrinter(this.o.progress, this.o.label);
+      this.printer.update(progressLine({ since: this.o.since, deployments: [], pods: [], firstSeen: new Map() }));
+    }
+    (this.starting = setTimeout(() => this.watchNow(), this.o.watchAfterMs ?? WATCH_AFTER_MS)).unref();
+  }
+
+  private watchNow(): void {
+    if (this.abort.signal.aborted) return;
     this.watch = ReleaseWatch.start(this.settings, this.release, { since: this.o.since, onChange: (w) => this.changed(w) });
     // Grace periods run out without any event.
     if (this.o.failFast) (this.timer = setInterval(() => this.watch && this.judge(this.watch.workload), 1000)).unref();
@@ -87,6 +107,7 @@ export class OperationGuard {
 
   /** Ends the watch and the progress line. */
   stop(): void {
+    clearTimeout(this.starting);
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.watch?.stop();
