@@ -3,7 +3,7 @@
 // turns `-o json` output into one shape for both.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { valid } from 'semver';
+import valid from 'semver/functions/valid';
 import { NotFoundError, OperationError, UsageError } from '../errors';
 import { ProcessError, redactText, Runner, RunResult, processRunner, secretStrings } from '../process/run';
 import { privateTempDir } from '../process/user-dir';

@@ -7,7 +7,10 @@
 // kept (the result says so).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { inc, ReleaseType, gt, valid } from 'semver';
+import type { ReleaseType } from 'semver';
+import gt from 'semver/functions/gt';
+import inc from 'semver/functions/inc';
+import valid from 'semver/functions/valid';
 import { Document, parseDocument } from 'yaml';
 import { UsageError, ValidationError } from '../errors';
 import { checkToken } from '../inputs/grammar';

@@ -8,7 +8,9 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { inc, rcompare, valid } from 'semver';
+import inc from 'semver/functions/inc';
+import rcompare from 'semver/functions/rcompare';
+import valid from 'semver/functions/valid';
 import { parseDocument } from 'yaml';
 import { BuilderCommands, findBuilder, parsePlatforms, readDigestFile, runSteps } from '../builder/builder';
 import { ConflictError, ExitCode, GoserviceError, NotFoundError, UsageError, ValidationError } from '../errors';

@@ -1,6 +1,7 @@
 // versions: the chart versions published in a registry (its tag list, "_" read
 // back as "+"), newest first, so a user can pick one to deploy or roll back to.
-import { rcompare, valid } from 'semver';
+import rcompare from 'semver/functions/rcompare';
+import valid from 'semver/functions/valid';
 import { UsageError } from '../errors';
 import { shownValue } from '../inputs/grammar';
 import { RegistryClient } from '../registry/client';
