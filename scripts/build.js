@@ -28,9 +28,9 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minifySyntax: !process.env.NOMIN,
-  minifyWhitespace: !process.env.NOMIN,
-  minifyIdentifiers: !process.env.NOMIN,
+  minifySyntax: true,
+  minifyWhitespace: true,
+  minifyIdentifiers: true,
   keepNames: true,
   logLevel: 'warning',
 };
@@ -63,7 +63,7 @@ const oclifPatches = {
   setup(build) {
     build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, (a) => {
       let text = readFileSync(a.path, 'utf8');
-      const lazy = text.replace(LAZY, (line, name, wrap, pkg) => (pkg === 'debug' ? line : `const ${name} = __lazyRequire(() => ${wrap ?? ''}require("${pkg}")${wrap ? ')' : ''});`));
+      const lazy = text.replace(LAZY, (_, name, wrap, pkg) => `const ${name} = __lazyRequire(() => ${wrap ?? ''}require("${pkg}")${wrap ? ')' : ''});`);
       if (lazy !== text) text = lazy.replace(/^("use strict";\n)?/, (strict) => strict + LAZY_HELPER); // after the directive
       if (/[\\/]config[\\/]plugin\.js$/.test(a.path)) {
         const before = '.sort((a, b) => a.id.localeCompare(b.id))';

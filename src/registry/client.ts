@@ -12,7 +12,7 @@ import { readBounded } from '../files/read';
 import { UsageError } from '../errors';
 import { matches, shownValue } from '../inputs/grammar';
 import { Credential, readCredential } from './credentials';
-import { defaultTrust } from '../tls/trust';
+import { defaultTrust, pemCertificates } from '../tls/trust';
 import { connectionError, RegistryError } from './errors';
 
 export const REGISTRY_LIMITS = {
@@ -51,7 +51,7 @@ interface Answer {
 /** A --ca-file's PEM text: a regular file of at most 1 MiB holding at least one certificate. */
 export function readCaFile(file: string): string {
   const pem = readBounded(file, { maxBytes: REGISTRY_LIMITS.caFileBytes, field: '--ca-file' });
-  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) throw new UsageError('--ca-file', `${file} holds no PEM certificate`, 'give the CA certificate file (PEM, "-----BEGIN CERTIFICATE-----")');
+  if (!pemCertificates(pem).length) throw new UsageError('--ca-file', `${file} holds no PEM certificate`, 'give the CA certificate file (PEM, "-----BEGIN CERTIFICATE-----")');
   return pem;
 }
 

@@ -10,7 +10,7 @@ import { redactText } from '../process/run';
 import { Diagnosis, diagnose } from './diagnose';
 import { LINE_INTERVAL_MS, ProgressPrinter, ProgressStream } from './progress';
 import { ReleaseWatch } from './watch';
-import { Failure, findFailure, progressLine, Workload } from './workload';
+import { emptyWorkload, Failure, findFailure, progressLine, Workload } from './workload';
 
 export interface GuardOptions {
   since: number; // ms: the operation started
@@ -73,7 +73,7 @@ export class OperationGuard {
     if (this.starting || (!this.o.progress && !this.o.failFast)) return; // nothing to show or decide: no watch
     if (this.o.progress) {
       this.printer = new ProgressPrinter(this.o.progress, this.o.label);
-      this.printer.update(progressLine({ since: this.o.since, deployments: [], pods: [], firstSeen: new Map() }));
+      this.printer.update(progressLine(emptyWorkload(this.o.since)));
     }
     (this.starting = setTimeout(() => this.watchNow(), this.o.watchAfterMs ?? WATCH_AFTER_MS)).unref();
   }

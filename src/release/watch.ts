@@ -3,7 +3,7 @@
 // that progress and fail-fast read. It never changes anything; when the API
 // server cannot be watched it stays silent and Helm's own wait decides.
 import { KubeClient, KubeSettings, RawObject, WatchHandle } from '../kube/client';
-import { problemKey, podProblems, Workload } from './workload';
+import { emptyWorkload, problemKey, podProblems, Workload } from './workload';
 
 export interface WatchOptions {
   since: number; // ms: when the operation started
@@ -18,7 +18,7 @@ export class ReleaseWatch {
   kube?: KubeClient | null;
 
   private constructor(private readonly o: WatchOptions) {
-    this.workload = { since: o.since, deployments: [], pods: [], firstSeen: new Map() };
+    this.workload = emptyWorkload(o.since);
   }
 
   /** Starts watching; connection problems are swallowed (the watch is an aid, Helm does the release). */

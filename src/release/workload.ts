@@ -5,6 +5,11 @@
 import type { RawObject } from '../kube/client';
 
 /** The release's objects as last seen, and when each pod problem was first seen (ms). */
+/** A workload with nothing seen yet. */
+export function emptyWorkload(since: number): Workload {
+  return { since, deployments: [], pods: [], firstSeen: new Map() };
+}
+
 export interface Workload {
   since: number; // ms: pods created from then on belong to this operation
   deployments: RawObject[];

@@ -7,7 +7,11 @@
 import { MiB, readBounded } from '../files/read';
 
 const FIELD = 'NODE_EXTRA_CA_CERTS';
-const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+/** The PEM certificates in a text (a CA bundle may hold other text between them). */
+export function pemCertificates(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
 let memo: { file: string | undefined; ca: string[] | undefined } | undefined;
 
 /** The `ca` option for a client given no CA: undefined (Node's default) when NODE_EXTRA_CA_CERTS is unset or unusable. */
@@ -21,7 +25,7 @@ export function defaultTrust(env: NodeJS.ProcessEnv = process.env, warn: (line: 
 function extraTrust(file: string, warn: (line: string) => void): string[] | undefined {
   let certs: string[];
   try {
-    certs = readBounded(file, { maxBytes: 16 * MiB, field: FIELD }).match(PEM) ?? [];
+    certs = pemCertificates(readBounded(file, { maxBytes: 16 * MiB, field: FIELD }));
   } catch (e) {
     warn(`Warning: ignoring the extra CA certificates of ${FIELD} (${(e as Error).message})`);
     return undefined;
