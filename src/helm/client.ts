@@ -81,7 +81,8 @@ export class HelmClient {
     this.majorP ??= (async () => {
       const { bin, env } = this.settings;
       const cache = helmVersionCache(bin, { env });
-      let version = cache?.read();
+      const cached = cache?.read();
+      let version = cached;
       if (!version) {
         const r = await this.runner.run(bin, ['version', '--template', '{{.Version}}'], { env });
         if (r.interrupted) throw new HelmInterrupted('version', r.interrupted, r.stderr);
@@ -93,7 +94,7 @@ export class HelmClient {
       }
       const major = Number(/^v(\d+)\./.exec(version)?.[1]);
       if ((major !== 3 && major !== 4) || !HELM_VERSION.test(version)) throw new OperationError(`unsupported Helm version ${version} ("${bin}"); nothing was attempted`, 'use Helm 3 or Helm 4');
-      cache?.write(version);
+      if (!cached) cache?.write(version);
       return major;
     })();
     return this.majorP;

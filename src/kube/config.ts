@@ -6,9 +6,9 @@
 // reads, so it needs no Kubernetes client.
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
 import { GoserviceError, NotFoundError, UsageError } from '../errors';
 import { MiB, readBounded } from '../files/read';
+import { parseValuesYaml } from '../values/read-yaml';
 
 /** Where to connect, as Helm's plugin environment says. */
 export interface KubeSettings {
@@ -118,7 +118,7 @@ export function kubeconfigFiles(env: NodeJS.ProcessEnv): string[] {
   return home && existsSync(home) ? [home] : [];
 }
 
-interface Merged {
+export interface Merged {
   clusters: Map<string, Entry>;
   users: Map<string, Entry>;
   contexts: Map<string, Entry>;
@@ -126,7 +126,7 @@ interface Merged {
 }
 
 /** client-go's merge: the first file to define a name (or current-context) wins. */
-function mergeFiles(files: string[]): Merged {
+export function mergeFiles(files: string[]): Merged {
   const m: Merged = { clusters: new Map(), users: new Map(), contexts: new Map() };
   for (const file of files) {
     const doc = readKubeconfig(file);
@@ -139,19 +139,15 @@ function mergeFiles(files: string[]): Merged {
   return m;
 }
 
+/** One kubeconfig file, read as client-go reads it (YAML 1.1, as Helm reads values). */
 function readKubeconfig(file: string): Record<string, unknown> {
   const text = readBounded(file, { maxBytes: MAX_BYTES, field: FIELD });
-  let doc: unknown;
-  try {
-    doc = parse(text, { maxAliasCount: 100 });
-  } catch (e) {
-    // The parser's message quotes the file's lines, which may hold credentials: say where only.
-    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new UsageError(FIELD, `${file} is not valid YAML${line ? ` (line ${line})` : ''}`, 'fix the kubeconfig file (kubectl config view shows what kubectl reads)');
-  }
-  if (doc == null) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(FIELD, `${file} is not a kubeconfig (not a mapping)`, 'point KUBECONFIG at kubeconfig files');
-  return doc as Record<string, unknown>;
+  // The reader's problems may quote the file's lines, which may hold credentials: say where only.
+  return parseValuesYaml(text, (problem) => {
+    if (problem.startsWith('must be a YAML mapping')) return new UsageError(FIELD, `${file} is not a kubeconfig (not a mapping)`, 'point KUBECONFIG at kubeconfig files');
+    const line = /\(line (\d+), column \d+\)/.exec(problem)?.[1];
+    return new UsageError(FIELD, `${file} is not valid YAML${line ? ` (line ${line})` : ''}`, 'fix the kubeconfig file (kubectl config view shows what kubectl reads)');
+  });
 }
 
 function list(v: unknown, kind: string, file: string): Entry[] {

@@ -6,13 +6,13 @@
 // given the archive that was checked.
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { NotFoundError, UsageError, ValidationError } from '../errors';
 import { HelmClient } from '../helm/client';
 import { checkSemver, shownValue } from '../inputs/grammar';
 import { privateTempDir, userDir } from '../process/user-dir';
 import type * as Registry from '../registry/client';
 import { ociUrl, parseOciUrl, versionTag } from '../registry/reference';
+import { parseValuesYaml } from '../values/read-yaml';
 import { readChartArchive } from './chart-archive';
 import { findChartDir, readSchema, readText, readYamlMap, schemaFromText, valuesFromText } from './chart';
 
@@ -61,15 +61,11 @@ function fromArchive(a: ReturnType<typeof readChartArchive>, file: string, kind:
   };
 }
 
-/** name, version and appVersion of a Chart.yaml's text. */
+/** name, version and appVersion of a Chart.yaml's text, read as Helm reads it (YAML 1.1). */
 export function chartMeta(text: string, source: string): { name: string; version: string; appVersion: string } {
-  let doc: any;
-  try {
-    doc = parse(text, { maxAliasCount: 100 });
-  } catch (e) {
-    throw new ValidationError([{ path: '', message: `not valid YAML: ${(e as Error).message.split('\n')[0]}` }], source);
-  }
-  if (!doc || typeof doc !== 'object' || typeof doc.name !== 'string' || typeof doc.version !== 'string') throw new ValidationError([{ path: '', message: 'must be a mapping with a name and a version' }], source);
+  const shape = 'must be a mapping with a name and a version';
+  const doc = parseValuesYaml(text, (problem) => new ValidationError([{ path: '', message: problem.startsWith('must be a YAML mapping') ? shape : problem }], source));
+  if (typeof doc.name !== 'string' || typeof doc.version !== 'string') throw new ValidationError([{ path: '', message: shape }], source);
   return { name: doc.name, version: doc.version, appVersion: doc.appVersion === undefined ? '' : String(doc.appVersion) };
 }
 

@@ -18,10 +18,8 @@
 //    --timeout) may still be worked on.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, delimiter, join } from 'node:path';
-import { parse } from 'yaml';
-import { readBounded } from '../files/read';
+import { basename, join } from 'node:path';
+import { kubeconfigFiles, type Merged, mergeFiles } from '../kube/config';
 import { HelmSettings, Revision } from '../helm/client';
 import { onCleanup } from '../process/lifecycle';
 import { readPrivateJson, userDir, writePrivateJson } from '../process/user-dir';
@@ -238,22 +236,13 @@ function namespaceArg(argv: string[]): string | undefined {
 
 /** The kube context (HELM_KUBECONTEXT, else the kubeconfig's current-context) and its API server, for marker keys. */
 export function kubeTarget(settings: HelmSettings): { context: string; server: string } {
-  const env = settings.env;
-  const files = env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(env.HOME || homedir(), '.kube', 'config')];
-  let current = '';
-  const contexts = new Map<string, string>();
-  const clusters = new Map<string, string>();
-  for (const f of files) {
-    let doc: any;
-    try {
-      doc = parse(readBounded(f, { maxBytes: 4 * 1024 * 1024, field: 'KUBECONFIG' }));
-    } catch {
-      continue; // unreadable: Helm will say so
-    }
-    if (!current && typeof doc?.['current-context'] === 'string') current = doc['current-context'];
-    for (const c of Array.isArray(doc?.contexts) ? doc.contexts : []) if (typeof c?.name === 'string' && !contexts.has(c.name)) contexts.set(c.name, String(c.context?.cluster ?? ''));
-    for (const c of Array.isArray(doc?.clusters) ? doc.clusters : []) if (typeof c?.name === 'string' && !clusters.has(c.name)) clusters.set(c.name, String(c.cluster?.server ?? ''));
+  let merged: Merged | undefined;
+  try {
+    merged = mergeFiles(kubeconfigFiles(settings.env));
+  } catch {
+    // unreadable: Helm will say so
   }
-  const context = settings.kubeContext || current;
-  return { context, server: clusters.get(contexts.get(context) ?? '') ?? '' };
+  const context = settings.kubeContext || merged?.current || '';
+  const cluster = merged?.contexts.get(context)?.context?.cluster;
+  return { context, server: String(merged?.clusters.get(String(cluster ?? ''))?.cluster?.server ?? '') };
 }

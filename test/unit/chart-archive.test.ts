@@ -119,6 +119,16 @@ describe('resolveChart: directory, .tgz, oci://', () => {
     expect(src.schema).toBeDefined();
   });
 
+  it.each([
+    ['a name YAML 1.1 reads as a boolean', 'name: on\nversion: 1.0.0\n', 'must be a mapping with a name and a version'],
+    ['a key given twice', 'name: hello\nversion: 1.0.0\nversion: 2.0.0\n', 'key "version" appears twice'],
+    ['a list', '- name: hello\n', 'must be a mapping with a name and a version'],
+  ])('Chart.yaml is read as Helm reads it: %s is invalid (exit 3)', async (_, text, why) => {
+    const chart = mkdtempSync(join(dir, 'chart-'));
+    writeFileSync(join(chart, 'Chart.yaml'), text);
+    await expect(resolveChart(helm, chart)).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining(why) });
+  });
+
   it.each<[string, string | undefined, object, number, string]>([
     ['--version without oci://', 'charts/hello', { version: '1.0.0' }, 2, '--version: is for a published chart'],
     ['--ca-file without oci://', 'charts/hello', { caFile: '/ca.pem' }, 2, '--ca-file: is for a published chart'],

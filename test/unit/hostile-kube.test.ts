@@ -123,6 +123,17 @@ describe('kubeconfig like Helm (client-go)', () => {
     expect(bool.message).toBe('HELM_KUBEINSECURE_SKIP_TLS_VERIFY: "yes" is not a boolean');
   });
 
+  it('reads YAML 1.1 as client-go does: "yes" is true; a key given twice is refused, its value never shown', () => {
+    const d = dir();
+    const file = join(d, 'config');
+    writeFileSync(file, 'current-context: dev\ncontexts:\n- name: dev\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster:\n    server: https://c.example\n    insecure-skip-tls-verify: yes\nusers:\n- name: u\n  user: {}\n');
+    expect(resolveKubeconfig({ env: { KUBECONFIG: file } }).doc.clusters[0].cluster['insecure-skip-tls-verify']).toBe(true);
+    writeFileSync(file, `current-context: dev\nusers:\n- name: u\n  user:\n    token: ${SECRET}\n    token: other\n`);
+    const e = thrown(() => resolveKubeconfig({ env: { KUBECONFIG: file } }));
+    expect(e.message).toMatch(new RegExp(`^KUBECONFIG: ${file} is not valid YAML`));
+    expect(`${e.message}${e.suggestion}`).not.toContain(SECRET);
+  });
+
   it('a kubeconfig that is not YAML, not a mapping, a device, a directory or huge: a clear error, no contents', () => {
     const d = dir();
     const bad = join(d, 'bad');

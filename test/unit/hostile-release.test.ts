@@ -50,6 +50,17 @@ describe('Helm version cache', () => {
     expect(shared()).toEqual(before); // nothing in the shared temp directory
   });
 
+  it('a hit is only read: the entry is not written again', async () => {
+    const s = setup();
+    await s.major();
+    const file = join(s.dir, 'cache', 'helm-version', s.entries()[0]);
+    const before = statSync(file);
+    expect(await s.major()).toBe(3); // a new client: read from the cache
+    expect(s.runner.calls).toHaveLength(1);
+    expect(statSync(file).ino).toBe(before.ino); // a write is a temp file renamed over the entry
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+  });
+
   it('the cache root: GOSERVICE_CACHE, else $XDG_CACHE_HOME/goservice, else ~/.cache/goservice', () => {
     expect(cacheRoot({ GOSERVICE_CACHE: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/c');
     expect(cacheRoot({ XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/x/goservice');
