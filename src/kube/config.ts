@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { GoserviceError, NotFoundError, UsageError } from '../errors';
 import { MiB, readBounded } from '../files/read';
-import { parseValuesYaml } from '../values/read-yaml';
+import { NOT_A_MAPPING, parseValuesYaml } from '../values/read-yaml';
 
 /** Where to connect, as Helm's plugin environment says. */
 export interface KubeSettings {
@@ -144,7 +144,7 @@ function readKubeconfig(file: string): Record<string, unknown> {
   const text = readBounded(file, { maxBytes: MAX_BYTES, field: FIELD });
   // The reader's problems may quote the file's lines, which may hold credentials: say where only.
   return parseValuesYaml(text, (problem) => {
-    if (problem.startsWith('must be a YAML mapping')) return new UsageError(FIELD, `${file} is not a kubeconfig (not a mapping)`, 'point KUBECONFIG at kubeconfig files');
+    if (problem.startsWith(NOT_A_MAPPING)) return new UsageError(FIELD, `${file} is not a kubeconfig (not a mapping)`, 'point KUBECONFIG at kubeconfig files');
     const line = /\(line (\d+), column \d+\)/.exec(problem)?.[1];
     return new UsageError(FIELD, `${file} is not valid YAML${line ? ` (line ${line})` : ''}`, 'fix the kubeconfig file (kubectl config view shows what kubectl reads)');
   });

@@ -12,7 +12,7 @@ import { checkSemver, shownValue } from '../inputs/grammar';
 import { privateTempDir, userDir } from '../process/user-dir';
 import type * as Registry from '../registry/client';
 import { ociUrl, parseOciUrl, versionTag } from '../registry/reference';
-import { parseValuesYaml } from '../values/read-yaml';
+import { NOT_A_MAPPING, parseValuesYaml } from '../values/read-yaml';
 import { readChartArchive } from './chart-archive';
 import { findChartDir, readSchema, readText, readYamlMap, schemaFromText, valuesFromText } from './chart';
 
@@ -64,7 +64,7 @@ function fromArchive(a: ReturnType<typeof readChartArchive>, file: string, kind:
 /** name, version and appVersion of a Chart.yaml's text, read as Helm reads it (YAML 1.1). */
 export function chartMeta(text: string, source: string): { name: string; version: string; appVersion: string } {
   const shape = 'must be a mapping with a name and a version';
-  const doc = parseValuesYaml(text, (problem) => new ValidationError([{ path: '', message: problem.startsWith('must be a YAML mapping') ? shape : problem }], source));
+  const doc = parseValuesYaml(text, (problem) => new ValidationError([{ path: '', message: problem.startsWith(NOT_A_MAPPING) ? shape : problem }], source));
   if (typeof doc.name !== 'string' || typeof doc.version !== 'string') throw new ValidationError([{ path: '', message: shape }], source);
   return { name: doc.name, version: doc.version, appVersion: doc.appVersion === undefined ? '' : String(doc.appVersion) };
 }

@@ -5,16 +5,16 @@
 import type { RawObject } from '../kube/client';
 
 /** The release's objects as last seen, and when each pod problem was first seen (ms). */
-/** A workload with nothing seen yet. */
-export function emptyWorkload(since: number): Workload {
-  return { since, deployments: [], pods: [], firstSeen: new Map() };
-}
-
 export interface Workload {
   since: number; // ms: pods created from then on belong to this operation
   deployments: RawObject[];
   pods: RawObject[];
   firstSeen: Map<string, number>; // `${pod uid}/${reason}` -> ms
+}
+
+/** A workload with nothing seen yet. */
+export function emptyWorkload(since: number): Workload {
+  return { since, deployments: [], pods: [], firstSeen: new Map() };
 }
 
 /** Why a pod is not running, as the kubelet or the scheduler says. */

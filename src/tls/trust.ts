@@ -7,6 +7,7 @@
 import { MiB, readBounded } from '../files/read';
 
 const FIELD = 'NODE_EXTRA_CA_CERTS';
+
 /** The PEM certificates in a text (a CA bundle may hold other text between them). */
 export function pemCertificates(text: string): string[] {
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];

@@ -10,6 +10,9 @@ import { LIMITS } from './limits';
 import { isMap, type ValuesObject } from './own';
 import { shapeProblem } from './tree';
 
+/** How a problem text starts when the document is not a mapping (a list, a scalar): for callers with their own words. */
+export const NOT_A_MAPPING = 'must be a YAML mapping of values';
+
 const OPTIONS = { version: '1.1', customTags: helmTags, uniqueKeys: false, maxAliasCount: LIMITS.aliases } as const;
 
 /**
@@ -108,7 +111,7 @@ export function fullRead(text: string, fail: (problem: string) => Error): Values
     // the yaml package's alias count check (an entity-expansion attack, "billion laughs")
     throw fail(`not valid YAML: its aliases expand past the limit of ${LIMITS.aliases}; use fewer aliases`);
   }
-  if (!isMap(value)) throw fail(`must be a YAML mapping of values (got ${Array.isArray(value) ? 'a list' : typeof value})`);
+  if (!isMap(value)) throw fail(`${NOT_A_MAPPING} (got ${Array.isArray(value) ? 'a list' : typeof value})`);
   const bad = shapeProblem(value, LIMITS.depth, LIMITS.nodes);
   if (bad) throw fail(`${bad.path || '(root)'} ${bad.message}`);
   return value;
