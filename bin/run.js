@@ -51,4 +51,6 @@ process.on('exit', (code) => {
 process.env.OCLIF_DISABLE_ENGINE_WARNING = '1';
 const { execute, handle } = require('../dist/goservice.js');
 delete process.env.OCLIF_DISABLE_ENGINE_WARNING;
-execute({ dir: __dirname }).catch(handle);
+// The package.json is handed to oclif, which would otherwise look for it and read it twice.
+const root = path.join(__dirname, '..');
+execute({ loadOptions: { root, pjson: JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) } }).catch(handle);

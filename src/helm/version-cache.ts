@@ -5,10 +5,9 @@
 // only if it is a regular file of the user (not a link) whose content names the
 // same binary and a Helm 3 or Helm 4 version; anything else is ignored and
 // Helm is asked again. Entries are written to a temp file and renamed.
-import { createHash } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { readPrivateJson, userDir, UserDirOptions, writePrivateJson } from '../process/user-dir';
+import { fileKey, readPrivateJson, userDir, UserDirOptions, writePrivateJson } from '../process/user-dir';
 
 /** What `helm version --template {{.Version}}` prints for a Helm we support. */
 export const HELM_VERSION = /^v([34])\.\d{1,4}\.\d{1,4}(?:-[0-9A-Za-z.-]{1,64})?(?:\+[0-9A-Za-z.-]{1,64})?$/;
@@ -31,7 +30,7 @@ export function helmVersionCache(bin: string, o: UserDirOptions = {}): VersionCa
   }
   const dir = userDir('helm-version', o);
   if (!dir) return undefined;
-  const key = createHash('sha256').update(JSON.stringify(id)).digest('hex').slice(0, 32);
+  const key = fileKey(JSON.stringify(id)); // the entry holds `id`, compared on read
   return {
     read() {
       const entry = readPrivateJson(join(dir, `${key}.json`), MAX_ENTRY, o);

@@ -3,7 +3,6 @@
 // it is a real directory (not a link), owned by the user and not writable by
 // anyone else; otherwise the caller goes without (a cache) or falls back to a
 // fresh mkdtemp directory (temp files).
-import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -106,9 +105,23 @@ export function readPrivateJson(file: string, maxBytes = 64 * 1024, o: UserDirOp
   }
 }
 
+/**
+ * A file name for `text` in a user directory: its 64-bit FNV-1a hash, 16 hex digits.
+ * Not a cryptographic hash, and it need not be one: the directory is the user's own,
+ * and what a file holds is checked when it is read. (node:crypto takes ~3 ms to load.)
+ */
+export function fileKey(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(text, 'utf8')) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, '0');
+}
+
+let written = 0;
+
 /** Writes `data` as JSON to dir/name (0600) through a temp file and a rename; false when it could not. */
 export function writePrivateJson(dir: string, name: string, data: unknown): boolean {
-  const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}`);
+  // unique for this process; 'wx' below never reuses a file left behind by another
+  const tmp = join(dir, `.${name}.${process.pid}.${Date.now().toString(36)}.${written++}`);
   try {
     writeFileSync(tmp, JSON.stringify(data), { mode: 0o600, flag: 'wx' });
     renameSync(tmp, join(dir, name)); // replaces a link itself, never its target

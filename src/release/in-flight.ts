@@ -16,13 +16,12 @@
 // 3. Age: Helm elsewhere (CI, a colleague) cannot be seen; a pending revision
 //    younger than the grace period (--grace, default 5m, Helm's default
 //    --timeout) may still be worked on.
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { kubeconfigFiles, type Merged, mergeFiles } from '../kube/config';
 import { HelmSettings, Revision } from '../helm/client';
 import { onCleanup } from '../process/lifecycle';
-import { readPrivateJson, userDir, writePrivateJson } from '../process/user-dir';
+import { fileKey, readPrivateJson, userDir, writePrivateJson } from '../process/user-dir';
 import { durationMs } from './names';
 
 export interface Marker {
@@ -34,6 +33,7 @@ export interface Marker {
   release: string;
   namespace: string;
   context: string;
+  server: string; // the context's API server: with the three above, the key of the file name
   startedAt: string; // ISO 8601
   timeout: string; // the --timeout it gave Helm
   state: 'running' | 'ended';
@@ -57,12 +57,14 @@ export class OperationMarkers {
   private readonly dir: string | undefined;
   private readonly key: string;
   readonly context: string;
+  private readonly server: string;
 
   constructor(private readonly settings: HelmSettings, private readonly release: string) {
     this.dir = userDir('operations', { env: settings.env });
     const t = kubeTarget(settings);
     this.context = t.context;
-    this.key = createHash('sha256').update([t.context, t.server, settings.namespace, release].join('\0')).digest('hex').slice(0, 24);
+    this.server = t.server;
+    this.key = fileKey([t.context, t.server, settings.namespace, release].join('\0'));
   }
 
   /** Marks this process as running `command` on the release until it exits (or `end` is called). */
@@ -77,6 +79,7 @@ export class OperationMarkers {
       release: this.release,
       namespace: this.settings.namespace,
       context: this.context,
+      server: this.server,
       startedAt: new Date().toISOString(),
       timeout,
       state: 'running',
@@ -134,8 +137,9 @@ export class OperationMarkers {
     for (const n of names) {
       const file = join(this.dir, n);
       const m = readPrivateJson(file, 16 * 1024, { env: this.settings.env });
-      if (isMarker(m)) out.push([file, m]);
-      else rmSync(file, { force: true }); // garbled or planted: never trusted
+      if (!isMarker(m)) rmSync(file, { force: true }); // garbled or planted: never trusted
+      else if (m.release === this.release && m.namespace === this.settings.namespace && m.context === this.context && m.server === this.server) out.push([file, m]);
+      // else another release's, whose key is the same: left to it
     }
     return out;
   }

@@ -34,20 +34,21 @@ describe('a start evaluates oclif, the command table and the invoked command onl
     expect(r.loaded).toEqual(['commands/' + id + '.js', 'goservice.js', 'oclif.js']);
   });
 
-  it("upgrade loads Node's zlib for a packaged chart only", () => {
+  it("upgrade loads Node's zlib for a packaged chart only, and never its crypto or fs/promises", () => {
     const helm = join(scratch, 'helm-unreachable');
     writeFileSync(helm, '#!/bin/sh\n[ "$1" = version ] && { echo v3.22.0; exit 0; }\necho "Error: Kubernetes cluster unreachable" >&2; exit 1\n', { mode: 0o755 });
     const tgz = join(scratch, 'hello.tgz');
     expect(spawnSync('tar', ['-czf', tgz, '-C', join(repoRoot, 'charts'), 'hello']).status).toBe(0);
-    const zlib = (chart: string) => {
-      const preload = join(scratch, 'zlib.js');
-      writeFileSync(preload, `process.on('exit', () => process.stderr.write('ZLIB ' + process.moduleLoadList.includes('NativeModule zlib') + '\\n'));\n`);
-      const r = spawnSync(process.execPath, ['-r', preload, join(repoRoot, 'bin/run.js'), 'upgrade', 'hello', chart], { cwd: scratch, env: { ...process.env, HELM_BIN: helm, HELM_NAMESPACE: 'ns' }, encoding: 'utf8' });
+    const builtins = (args: string[]) => {
+      const preload = join(scratch, 'builtins.js');
+      writeFileSync(preload, `process.on('exit', () => process.stderr.write('BUILTINS ' + process.moduleLoadList.filter((m) => /^NativeModule (zlib|crypto|fs\\/promises)$/.test(m)).map((m) => m.slice(13)).join(',') + '\\n'));\n`);
+      const r = spawnSync(process.execPath, ['-r', preload, join(repoRoot, 'bin/run.js'), ...args], { cwd: scratch, env: { ...process.env, HELM_BIN: helm, HELM_NAMESPACE: 'ns' }, encoding: 'utf8' });
       expect(r.stderr).toContain('unreachable'); // Helm was run: the chart and values were read and checked
-      return /^ZLIB (\w+)$/m.exec(r.stderr)?.[1];
+      return /^BUILTINS (.*)$/m.exec(r.stderr)?.[1];
     };
-    expect(zlib(join(repoRoot, 'charts/hello'))).toBe('false');
-    expect(zlib(tgz)).toBe('true');
+    expect(builtins(['upgrade', 'hello', join(repoRoot, 'charts/hello')])).toBe('');
+    expect(builtins(['upgrade', 'hello', tgz])).toBe('zlib');
+    expect(builtins(['history', 'hello'])).toBe('');
   });
 
   it('--help of a command reads oclif.manifest.json and loads no command', () => {

@@ -9,7 +9,7 @@ import { UsageError } from '../../src/errors';
 import { HelmClient, helmSettings } from '../../src/helm/client';
 import { helmVersionCache } from '../../src/helm/version-cache';
 import { processRunner } from '../../src/process/run';
-import { cacheRoot, userDir } from '../../src/process/user-dir';
+import { cacheRoot, fileKey, userDir } from '../../src/process/user-dir';
 import { checkRelease, checkTimeout } from '../../src/release/names';
 import { upgrade } from '../../src/release/upgrade';
 import { fakeRunner } from '../support/fake-runner';
@@ -128,6 +128,16 @@ describe('Helm version cache', () => {
     writeFileSync(s.bin, '#!/bin/sh\n# another build\n');
     await s.major();
     expect(s.runner.calls).toHaveLength(2);
+  });
+});
+
+describe('file names in the user directory', () => {
+  it('are the 64-bit FNV-1a of the text (the published test vectors), 16 hex digits', () => {
+    expect(fileKey('')).toBe('cbf29ce484222325');
+    expect(fileKey('a')).toBe('af63dc4c8601ec8c');
+    expect(fileKey('foobar')).toBe('85944171f73967e8');
+    expect(fileKey('ctx\0https://10.0.0.1:6443\0shop\0hello')).toMatch(/^[0-9a-f]{16}$/);
+    expect(fileKey('é')).not.toBe(fileKey('e')); // hashed as UTF-8 bytes
   });
 });
 

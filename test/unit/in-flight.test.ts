@@ -98,6 +98,19 @@ describe('operation markers', () => {
     expect(readdirSync(s.opsDir)).toEqual([]);
   });
 
+  it("a marker under the same key but of another release or cluster is neither counted nor removed", () => {
+    for (const other of [{ release: 'orders' }, { namespace: 'shop2' }, { context: 'ctx2' }, { server: 'https://10.0.0.2:6443' }]) {
+      const s = setup();
+      s.asOther({ pid: 2 ** 22 + 7, ...other }); // dead, so it would count as orphaned if it were this release's
+      const f = s.markers.scan();
+      expect(f.orphaned).toEqual([]);
+      expect(readdirSync(s.opsDir)).toHaveLength(1);
+    }
+    const s = setup();
+    s.asOther({ pid: 2 ** 22 + 7 }); // the control: this release's own
+    expect(s.markers.scan().orphaned.map((m) => m.pid)).toEqual([2 ** 22 + 7]);
+  });
+
   it('an interrupted command leaves an "ended" marker naming the pending revision it left', () => {
     const s = setup();
     s.markers.begin('upgrade', '5m').leftPending(7, 'pending-rollback');
@@ -165,7 +178,7 @@ describe('--recover and the grace period', () => {
   });
 
   it('without /proc, a goservice that died without cleaning up blocks until twice its --timeout', () => {
-    const orphan = { v: 1 as const, pid: 9, procStart: null, boot: null, command: 'upgrade', release: 'hello', namespace: 'shop', context: '', startedAt: '2026-11-28T11:58:00Z', timeout: '5m', state: 'running' as const };
+    const orphan = { v: 1 as const, pid: 9, procStart: null, boot: null, command: 'upgrade', release: 'hello', namespace: 'shop', context: '', server: '', startedAt: '2026-11-28T11:58:00Z', timeout: '5m', state: 'running' as const };
     const err = refusal({ ...none(), procUsable: false, orphaned: [orphan] }, rev(2, 'pending-upgrade', '2026-11-28T11:50:00Z'), opts, t0);
     expect(err!.message).toMatch(/goservice upgrade \(pid 9, started 2026-11-28T11:58:00Z\) ended without cleaning up, and the Helm it started may run until 2026-11-28T12:09:00.000Z/);
     expect(refusal({ ...none(), orphaned: [orphan] }, rev(2, 'pending-upgrade', '2026-11-28T11:50:00Z'), opts, t0)).toBeUndefined(); // /proc shows no Helm
