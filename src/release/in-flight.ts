@@ -248,5 +248,6 @@ export function kubeTarget(settings: HelmSettings): { context: string; server: s
   }
   const context = settings.kubeContext || merged?.current || '';
   const cluster = merged?.contexts.get(context)?.context?.cluster;
-  return { context, server: String(merged?.clusters.get(String(cluster ?? ''))?.cluster?.server ?? '') };
+  const server = String(merged?.clusters.get(String(cluster ?? ''))?.cluster?.server ?? '');
+  return { context, server: server.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1') }; // written into markers: no user:password@
 }

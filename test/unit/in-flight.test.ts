@@ -57,6 +57,15 @@ describe('operation markers', () => {
     expect(kubeTarget(helmSettings({ KUBECONFIG: join(dir, 'missing') }))).toEqual({ context: '', server: '' });
   });
 
+  it('credentials in the API server URL never reach the marker file', () => {
+    const dir = tmp('gs-cred-');
+    const env = { GOSERVICE_CACHE: join(dir, 'cache'), KUBECONFIG: kubeconfig(dir, 'ctx', 'https://admin:s3cr3t@10.0.0.1:6443') };
+    expect(kubeTarget(helmSettings(env))).toEqual({ context: 'ctx', server: 'https://10.0.0.1:6443' });
+    new OperationMarkers(helmSettings(env, 'shop'), 'hello').begin('upgrade', '5m');
+    const ops = join(dir, 'cache', 'operations');
+    expect(readFileSync(join(ops, readdirSync(ops)[0]), 'utf8')).not.toContain('s3cr3t');
+  });
+
   it('a running command writes a private marker and removes it at the end; its own marker never blocks it', () => {
     const s = setup();
     const h = s.markers.begin('rollback', '90s');
